@@ -1,0 +1,58 @@
+"""Pages of the accounts app: the dashboard, the profile step, account settings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.decorators import profile_required
+from accounts.forms import AccountSettingsForm, ProfileForm
+from accounts.mfa import has_mfa
+from accounts.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+@profile_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"has_mfa": has_mfa(user), "role_label": user.get_professional_role_display()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        services.complete_profile(
+            user=user,
+            professional_role=form.cleaned_data["professional_role"],
+            country=form.cleaned_data["country"],
+        )
+        messages.success(request, _("Thank you. Your profile is saved."))
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/onboarding.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = AccountSettingsForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings are saved."))
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form, "has_mfa": has_mfa(user)})
