@@ -6,6 +6,8 @@ from django.test import Client
 from accounts.models import User
 from tests.accounts.factories import UserFactory
 
+pytest_plugins = ["tests.services"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_locmem(settings: object) -> None:
