@@ -208,8 +208,25 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Email ------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# EMAIL_URL (smtp://user:password@host:587/?tls=True, consolemail://, filemail:///path)
+# is translated into Django 6.1's MAILERS, which replaces the EMAIL_* settings.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_mailer_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS"),
+    "use_ssl": _email.get("EMAIL_USE_SSL"),
+    "timeout": 10,
+}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _mailer_options = {k: v for k, v in _mailer_options.items() if v not in (None, "")}
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    _mailer_options = {"file_path": _email.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")}
+else:
+    _mailer_options = {}
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Steadfast <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -240,7 +257,9 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+# The preload directive only makes the site eligible for browsers' preload lists; it is
+# submission to the list that commits the domain, and that stays the operator's choice.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
 SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- Background work (Celery behind the outbox, accounts/outbox.py) ----------------------

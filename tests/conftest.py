@@ -10,8 +10,16 @@ pytest_plugins = ["tests.services"]
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher_and_locmem(settings: object) -> None:
+def _test_settings(settings: object) -> None:
+    # A fast hasher: tests make many users and never need a slow hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # The test client and live server speak plain HTTP; production redirects to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False  # type: ignore[attr-defined]
+    # Templates resolve {% static %} without a collectstatic manifest.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
