@@ -17,7 +17,9 @@ class ProfileForm(forms.ModelForm[User]):
             "country": _("The country where you work"),
         }
         help_texts = {
-            "professional_role": _("We use it to offer you the course for your role. You can change it later."),
+            "professional_role": _(
+                "We use it to offer you the course for your role. You can change it later."
+            ),
             "country": _("We list support services in your country first."),
         }
         widgets = {"professional_role": forms.RadioSelect}
@@ -32,7 +34,9 @@ class ProfileForm(forms.ModelForm[User]):
         self.fields["country"].error_messages["required"] = _("Choose the country where you work.")
         # Django adds an empty choice to a model field's radio list; a required radio
         # list reads better without a blank first option.
-        self.fields["professional_role"].choices = User.ProfessionalRole.choices
+        role_field = self.fields["professional_role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = User.ProfessionalRole.choices
 
 
 class AccountSettingsForm(forms.ModelForm[User]):
@@ -40,4 +44,11 @@ class AccountSettingsForm(forms.ModelForm[User]):
 
     class Meta:
         model = User
-        fields = ["display_name", "certificate_name", "time_zone", "language", "professional_role", "country"]
+        fields = [
+            "display_name",
+            "certificate_name",
+            "time_zone",
+            "language",
+            "professional_role",
+            "country",
+        ]

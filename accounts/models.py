@@ -20,7 +20,9 @@ DEMO_EMAIL_DOMAIN = "demo.steadfast.invalid"
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
-            _("“%(value)s” is not a time zone we know. Choose one from the list, such as Europe/London."),
+            _(
+                "“%(value)s” is not a time zone we know. Choose one from the list, such as Europe/London."
+            ),
             params={"value": value},
             code="invalid_time_zone",
         )
@@ -71,15 +73,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
-        _("display name"), max_length=80, blank=True,
+        _("display name"),
+        max_length=80,
+        blank=True,
         help_text=_("How Steadfast greets you. Leave blank to use your email address."),
     )
     certificate_name = models.CharField(
-        _("name on certificates"), max_length=150, blank=True,
+        _("name on certificates"),
+        max_length=150,
+        blank=True,
         help_text=_("Your full name exactly as it should be printed on certificates."),
     )
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone],
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
         choices=TIME_ZONE_CHOICES,
     )
     language = models.CharField(
@@ -92,14 +101,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     profile_completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        _("staff status"), default=False,
+        _("staff status"),
+        default=False,
         help_text=_("Platform staff: may use the admin site once two-factor authentication is on."),
     )
     # Demo accounts are made only by `make run`; a deploy check refuses any in production.
     is_demo = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
@@ -137,7 +147,10 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone],
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
         choices=TIME_ZONE_CHOICES,
     )
     country = CountryField(_("country"), blank=True)
@@ -163,7 +176,9 @@ class Membership(models.Model):
         ADMIN = "admin", _("Agency admin")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEARNER)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -171,7 +186,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="accounts_membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="accounts_membership_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -196,14 +213,22 @@ class AuditEvent(models.Model):
     never names or free text about people."""
 
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     action = models.CharField(max_length=64, db_index=True)
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -233,7 +258,8 @@ class EmailPreference(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="email_preference")
     reminders = models.BooleanField(
-        _("reminders"), default=True,
+        _("reminders"),
+        default=True,
         help_text=_("Due dates, certificate renewals and refresher checks."),
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -291,7 +317,9 @@ class OutboxMessage(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(
-                fields=["available_at"], name="outbox_pending_idx", condition=models.Q(completed_at__isnull=True)
+                fields=["available_at"],
+                name="outbox_pending_idx",
+                condition=models.Q(completed_at__isnull=True),
             ),
         ]
 

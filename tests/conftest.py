@@ -1,6 +1,7 @@
 """Shared fixtures. Service and browser fixtures live in tests/services.py and tests/e2e/."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import User
@@ -20,6 +21,12 @@ def _test_settings(settings: object) -> None:
         **settings.STORAGES,  # type: ignore[attr-defined]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate-limit counters live in the cache; one test's sign-ups must not limit the next.
+    cache.clear()
 
 
 @pytest.fixture

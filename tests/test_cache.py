@@ -21,7 +21,9 @@ def unreachable_cache() -> ResilientRedisCache:
     )
 
 
-def test_reads_miss_and_writes_are_dropped_when_redis_is_down(unreachable_cache: ResilientRedisCache) -> None:
+def test_reads_miss_and_writes_are_dropped_when_redis_is_down(
+    unreachable_cache: ResilientRedisCache,
+) -> None:
     assert unreachable_cache.get("k", "fallback") == "fallback"
     assert unreachable_cache.get_many(["a", "b"]) == {}
     assert unreachable_cache.set("k", 1) is None
@@ -30,5 +32,7 @@ def test_reads_miss_and_writes_are_dropped_when_redis_is_down(unreachable_cache:
     assert unreachable_cache.has_key("k") is False
 
 
-def test_rate_limit_counters_open_rather_than_lock_everyone_out(unreachable_cache: ResilientRedisCache) -> None:
+def test_rate_limit_counters_open_rather_than_lock_everyone_out(
+    unreachable_cache: ResilientRedisCache,
+) -> None:
     assert unreachable_cache.incr("hits", 1) == 1

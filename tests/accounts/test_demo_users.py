@@ -7,7 +7,9 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_users_are_created_verified_with_fresh_printed_passwords(settings: object, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_users_are_created_verified_with_fresh_printed_passwords(
+    settings: object, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings.DEBUG = True  # type: ignore[attr-defined]
     call_command("create_demo_users")
     first = capsys.readouterr().out

@@ -40,10 +40,14 @@ def test_profile_step_saves_role_and_country_and_lands_on_the_dashboard(client: 
     assert user.profile_completed_at is not None
 
 
-def test_profile_step_rejects_a_missing_role_with_a_specific_error_and_saves_nothing(client: Client) -> None:
+def test_profile_step_rejects_a_missing_role_with_a_specific_error_and_saves_nothing(
+    client: Client,
+) -> None:
     user = UserFactory(profile_completed_at=None, professional_role="", country="")
     client.force_login(user)
-    response = client.post(reverse("accounts:onboarding"), {"professional_role": "", "country": "FR"})
+    response = client.post(
+        reverse("accounts:onboarding"), {"professional_role": "", "country": "FR"}
+    )
     assert response.status_code == HTTPStatus.OK
     assert "Choose the role closest to your work" in response.content.decode()
     user.refresh_from_db()
@@ -54,7 +58,9 @@ def test_profile_step_rejects_a_missing_role_with_a_specific_error_and_saves_not
 def test_profile_step_rejects_an_unknown_role(client: Client) -> None:
     user = UserFactory(profile_completed_at=None, professional_role="")
     client.force_login(user)
-    response = client.post(reverse("accounts:onboarding"), {"professional_role": "wizard", "country": "FR"})
+    response = client.post(
+        reverse("accounts:onboarding"), {"professional_role": "wizard", "country": "FR"}
+    )
     assert response.status_code == HTTPStatus.OK
     assert response.context["form"].errors["professional_role"]
     user.refresh_from_db()
@@ -108,7 +114,11 @@ def test_settings_saves_names_and_time_zone(client: Client) -> None:
     )
     assert response.status_code == HTTPStatus.FOUND
     user.refresh_from_db()
-    assert (user.display_name, user.certificate_name, user.time_zone) == ("Ari", "Ariadne Example", "Europe/Dublin")
+    assert (user.display_name, user.certificate_name, user.time_zone) == (
+        "Ari",
+        "Ariadne Example",
+        "Europe/Dublin",
+    )
 
 
 def test_settings_rejects_an_unknown_time_zone_and_changes_nothing(client: Client) -> None:
@@ -116,7 +126,13 @@ def test_settings_rejects_an_unknown_time_zone_and_changes_nothing(client: Clien
     client.force_login(user)
     response = client.post(
         reverse("accounts:settings"),
-        {"display_name": "X", "time_zone": "Mars/Olympus", "language": "en-gb", "professional_role": "other", "country": "GB"},
+        {
+            "display_name": "X",
+            "time_zone": "Mars/Olympus",
+            "language": "en-gb",
+            "professional_role": "other",
+            "country": "GB",
+        },
     )
     assert response.status_code == HTTPStatus.OK
     assert response.context["form"].errors["time_zone"]
