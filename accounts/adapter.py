@@ -13,10 +13,11 @@ from accounts.models import User
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
-        user = request.user
-        if isinstance(user, User) and not user.has_completed_profile:
-            return reverse("accounts:onboarding")
-        return super().get_login_redirect_url(request)
+        return _profile_step_if_needed(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # Used when confirming the address signs the newcomer in.
+        return _profile_step_if_needed(request) or super().get_signup_redirect_url(request)
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> Any:
         result = super().confirm_email(request, email_address)
@@ -25,3 +26,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
         queue_welcome_email(user=email_address.user)
         return result
+
+
+def _profile_step_if_needed(request: HttpRequest) -> str | None:
+    """Send someone who has not chosen a professional role to that step first."""
+    user = request.user
+    if isinstance(user, User) and not user.has_completed_profile:
+        return reverse("accounts:onboarding")
+    return None

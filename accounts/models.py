@@ -244,8 +244,11 @@ class AuditEvent(models.Model):
         return f"{self.action} on {self.target_type}:{self.target_id} by {self.actor_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
+        if not self._state.adding:
             raise TypeError("AuditEvent is append-only.")
+        # Always an INSERT: saving an event built with an existing id must fail on the
+        # primary key rather than overwrite the row.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

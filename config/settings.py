@@ -184,7 +184,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # For browser tests only: allauth itself refuses this when DEBUG is off, and our deploy
 # check refuses it outright.
 MFA_TOTP_INSECURE_BYPASS_CODE = env.str("MFA_TOTP_INSECURE_BYPASS_CODE", default="") or None
-USERSESSIONS_TRACK_ACTIVITY = True
+# The sessions page lists each signed-in session with the address and browser it began
+# with. Tracking every request's activity would add a write to every page view.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -271,10 +273,19 @@ SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         # Short, explicit, and longer than any task's hard time limit: an unacked
         # message of a dead worker is redelivered after this many seconds.
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+        "visibility_timeout": visibility_timeout,
+        # kombu looks for such messages only every interval x throttle seconds (100 by
+        # default, whatever the timeout); ten looks per timeout keep redelivery prompt.
+        "unacked_restore_interval": max(1, visibility_timeout // 10),
+        "unacked_restore_throttle": 1,
+        # Without these a publish to a Redis that vanished without closing the
+        # connection waits forever, inside the web request that committed.
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"

@@ -51,9 +51,12 @@ def test_verifying_signs_in_queues_the_welcome_email_and_asks_for_a_role(client:
     assert response["Location"] == reverse("accounts:onboarding")
     user = User.objects.get(email="new.person@example.org")
     assert EmailAddress.objects.get(user=user).verified
-    assert OutboxMessage.objects.filter(
-        task_name="accounts.send_welcome_email", kwargs__user_id=user.pk
-    ).count() == 1
+    assert (
+        OutboxMessage.objects.filter(
+            task_name="accounts.send_welcome_email", kwargs__user_id=user.pk
+        ).count()
+        == 1
+    )
 
 
 def test_sign_up_with_an_existing_email_does_not_reveal_the_account(client: Client) -> None:
