@@ -76,11 +76,9 @@ def deliver_email(
     template_prefix: str,
     context: dict[str, Any],
 ) -> Notification:
-    """Send one email at most once per deduplication key; return its Notification.
-
-    Renders `<template_prefix>.txt` and `<template_prefix>.html`. Raises EmailInFlight
-    when another worker holds a fresh claim on the key, and re-raises whatever the send
-    raised (the claim is released first, so a retry can send)."""
+    """Send one email, rendered from `<template_prefix>.txt` and `.html`, once per key."""
+    # Raises EmailInFlight while another worker holds a fresh claim on the key, and
+    # re-raises whatever the send raised, after releasing the claim so a retry can send.
     language = user.language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject_text = str(subject)
@@ -146,10 +144,8 @@ def make_unsubscribe_token(*, user: User, category: str) -> str:
 
 
 def check_unsubscribe_token(*, token: str) -> tuple[User, str]:
-    """Return the person and category an unsubscribe token was made for.
-
-    Raises signing.BadSignature for a token that was tampered with, made for a category
-    that cannot be switched off, or made for an account that no longer exists."""
+    """Return the person and category of an unsubscribe token, or raise BadSignature."""
+    # Also refused: a category that cannot be switched off, an account that is gone.
     # No max_age: a link in an email from last year must still work, and all it can do
     # is switch reminders off. Rotating SECRET_KEY (with SECRET_KEY_FALLBACKS) retires
     # old links.

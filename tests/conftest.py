@@ -1,4 +1,4 @@
-"""Shared fixtures. Service and browser fixtures live in tests/services.py and tests/e2e/."""
+"""Shared fixtures. Service and browser fixtures live in tests/service_fixtures.py and tests/e2e/."""
 
 import pytest
 from django.core.cache import cache
@@ -7,7 +7,7 @@ from django.test import Client
 from accounts.models import User
 from tests.accounts.factories import UserFactory
 
-pytest_plugins = ["tests.services"]
+pytest_plugins = ["tests.service_fixtures"]
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +16,9 @@ def _test_settings(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     # The test client and live server speak plain HTTP; production redirects to HTTPS.
     settings.SECURE_SSL_REDIRECT = False  # type: ignore[attr-defined]
+    # Query budgets count database queries; with REDIS_URL set, cached_db sessions would
+    # make the count depend on whether the session happened to be cached.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # type: ignore[attr-defined]
     # Templates resolve {% static %} without a collectstatic manifest.
     settings.STORAGES = {  # type: ignore[attr-defined]
         **settings.STORAGES,  # type: ignore[attr-defined]

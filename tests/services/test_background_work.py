@@ -20,7 +20,7 @@ from accounts import notifications, outbox
 from accounts.models import Notification, OutboxMessage, User
 from config.celery import app as celery_app
 from tests.accounts.factories import UserFactory
-from tests.services import (
+from tests.service_fixtures import (
     TEST_REDIS_DB,
     CeleryWorker,
     RedisServer,
@@ -173,7 +173,7 @@ def test_welcome_email_is_sent_when_the_worker_is_killed_inside_the_send(
     assert message.dispatch_count == 1
 
 
-def test_two_relays_never_hand_over_the_same_row(
+def test_two_relays_split_the_rows_without_waiting_for_each_other(
     postgres: dict[str, object], transactional_db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with transaction.atomic():
@@ -182,14 +182,16 @@ def test_two_relays_never_hand_over_the_same_row(
     sent: dict[str, list[int]] = {"first": [], "second": []}
     first_is_sending = threading.Event()
     second_has_chosen = threading.Event()
+    second_chose_meanwhile: list[bool] = []
 
     def fake_send_task(name: str, *, kwargs: dict[str, int], **options: object) -> None:
         relay = threading.current_thread().name
         sent[relay].append(kwargs["outbox_id"])
         if relay == "first":
-            first_is_sending.set()
-            # Keep the first relay's rows locked until the second has chosen its own.
-            second_has_chosen.wait(timeout=10)
+            if not first_is_sending.is_set():
+                first_is_sending.set()
+                # Keep the first relay's rows locked until the second has chosen its own.
+                second_chose_meanwhile.append(second_has_chosen.wait(timeout=5))
         else:
             second_has_chosen.set()
 
@@ -211,6 +213,8 @@ def test_two_relays_never_hand_over_the_same_row(
     first.join(timeout=20)
     second.join(timeout=20)
 
+    # The second relay skipped the rows the first had locked instead of waiting.
+    assert second_chose_meanwhile == [True]
     assert len(sent["first"]) == 10
     assert len(sent["second"]) == 10
     assert set(sent["first"]).isdisjoint(sent["second"])

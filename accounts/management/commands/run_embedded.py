@@ -9,9 +9,10 @@ Choices, and why:
 - The worker uses the prefork pool, as production does. Only prefork enforces the hard
   time limit, and the email deduplication lease (accounts/notifications.py) relies on
   a task never outliving it. Two processes are plenty on one machine.
-- All children share one process group of their own. Ctrl-C reaches this command only;
-  it then signals the whole group at once, which also reaches the grandchildren (the
-  pool processes, the autoreloader's server), and waits for them to finish cleanly.
+- All children share one process group of their own, so Ctrl-C reaches this command
+  only. It asks each child to stop (SIGTERM: the worker finishes its current tasks),
+  waits, then kills whatever is left of the group, grandchildren included (the pool
+  processes, the autoreloader's server). A second Ctrl-C skips the wait.
 - On the filesystem transport a message a worker held when it was killed is gone; the
   outbox's reconcile job hands that work over again (accounts/outbox.py).
 """
@@ -44,12 +45,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self._signals = 0
         self._stop_requested = threading.Event()
-        if "load_curriculum" in get_commands():
-            call_command("load_curriculum")
-        call_command("create_demo_users")
+        # First: the filesystem broker needs its folders before anything queues work.
         data_dir = Path(settings.CELERY_DATA_DIR)
         for folder in ("queue", "control"):
             (data_dir / folder).mkdir(parents=True, exist_ok=True)
+        if "load_curriculum" in get_commands():
+            call_command("load_curriculum")
+        call_command("create_demo_users")
 
         signal.signal(signal.SIGINT, self._on_signal)
         signal.signal(signal.SIGTERM, self._on_signal)
@@ -133,7 +135,11 @@ class Command(BaseCommand):
             return
         group = children[0][1].pid
         self.stdout.write("Stopping the web server, the Celery worker and beat…")
-        _signal_group(group, signal.SIGTERM)
+        for _, process in children:
+            # The children only, not the group: a worker's pool processes must hear
+            # it from the worker, which lets their current tasks finish.
+            if process.poll() is None:
+                process.terminate()
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         seen_signals = self._signals
         while any(process.poll() is None for _, process in children):

@@ -65,7 +65,8 @@ def redis_url() -> str:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
     except redis.RedisError as exc:
-        pytest.fail(f"REDIS_URL is set ({url}) but Redis does not answer: {exc}")
+        where = urlsplit(url)._replace(netloc=urlsplit(url).hostname or "").geturl()
+        pytest.fail(f"REDIS_URL is set ({where}) but Redis does not answer: {exc}")
     return url
 
 
@@ -81,7 +82,8 @@ def postgres() -> dict[str, Any]:
             port=database["PORT"] or None,
             user=database["USER"] or None,
             password=database["PASSWORD"] or None,
-            dbname=database["NAME"],
+            # The server's own database: the project's may not be created yet.
+            dbname="postgres",
             connect_timeout=3,
         ).close()
     except psycopg.OperationalError as exc:
