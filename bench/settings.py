@@ -1,6 +1,11 @@
 """Settings for benchmarks: the real settings plus a bare view to compare against."""
 
+import warnings
+
 from config.settings import *  # noqa: F403
+
+# collectstatic has not run for a benchmark; static files are not what is measured.
+warnings.filterwarnings("ignore", message="No directory at")
 
 ROOT_URLCONF = "bench.urls"
 # Benchmarks run over plain HTTP on loopback.

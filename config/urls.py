@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts import session_views
 from config import health
 
 # The admin's login goes through allauth, so it gets MFA and rate limits.
@@ -17,6 +18,8 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("healthz", health.healthz, name="healthz"),
     path("me/", include("accounts.urls")),
+    # Ahead of allauth's own route of the same name: see accounts/sessions.py.
+    path("accounts/sessions/", session_views.list_sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
