@@ -26,6 +26,7 @@ from accounts.models import (
     Notification,
     Organisation,
     OutboxMessage,
+    SupportService,
     User,
 )
 from accounts.personal_data import erase_account
@@ -262,4 +263,33 @@ def _record_role_change(
         target=membership,
         organisation=membership.organisation,
         details={"user_id": membership.user_id, "old_role": old_role, "new_role": new_role},
+    )
+
+
+@admin.register(SupportService)
+class SupportServiceAdmin(admin.ModelAdmin[SupportService]):
+    list_display = ("name", "country", "organisation", "phone", "checked_on", "is_active")
+    list_filter = ("is_active", "country")
+    list_select_related = ("organisation",)
+    search_fields = ("name", "description")
+    fieldsets = (
+        (None, {"fields": ("name", "description", "url", "phone", "hours")}),
+        (
+            _("Who sees it"),
+            {
+                "fields": ("country", "organisation", "order", "is_active"),
+                "description": _(
+                    "Learners see services open to any country and those for their own country first."
+                ),
+            },
+        ),
+        (
+            _("Checked"),
+            {
+                "fields": ("checked_on",),
+                "description": _(
+                    "Enter a number or address only after confirming it with the service itself."
+                ),
+            },
+        ),
     )

@@ -328,3 +328,66 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
+
+
+class SupportServiceQuerySet(models.QuerySet["SupportService"]):
+    def visible_to(self, user: "User | None") -> "SupportServiceQuerySet":
+        """Operator-wide services, plus those of the person's own organisations."""
+        scope = models.Q(organisation__isnull=True)
+        if user is not None and user.is_authenticated:
+            scope |= models.Q(organisation__memberships__user=user)
+        return self.filter(scope, is_active=True).distinct()
+
+    def for_country_first(self, country: str) -> "SupportServiceQuerySet":
+        """Order the person's own country first, then services for any country, then the rest."""
+        ranks = [models.When(country="", then=1)]
+        if country:
+            ranks.insert(0, models.When(country=country, then=0))
+        return self.annotate(
+            country_rank=models.Case(*ranks, default=2, output_field=models.IntegerField())
+        ).order_by("country_rank", "country", "order", "name")
+
+
+class SupportService(models.Model):
+    """A place a learner can turn to for support, kept by the operator in the admin (or,
+    later, by an agency for its own staff). Steadfast ships none: numbers and opening
+    hours must come from someone who has checked them."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(
+        _("what it offers"),
+        help_text=_("Who it is for and what kind of help it gives, in a sentence or two."),
+    )
+    country = CountryField(
+        _("country"), blank=True, help_text=_("Leave blank for a service open to any country.")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="support_services",
+        help_text=_("Leave blank for a service every learner sees."),
+    )
+    url = models.URLField(_("web address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    hours = models.CharField(_("when it is open"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("shown"), default=True)
+    checked_on = models.DateField(
+        _("details last checked on"),
+        help_text=_("When someone last confirmed the number and hours."),
+    )
+
+    objects = SupportServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(url="", phone=""), name="accounts_supportservice_has_contact"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from accounts import session_views
+from accounts import session_views, support_views
 from config import health
 
 # The admin's login goes through allauth, so it gets MFA and rate limits.
@@ -16,6 +16,7 @@ admin.site.site_header = "Steadfast administration"
 urlpatterns = [
     path("", TemplateView.as_view(template_name="pages/home.html"), name="home"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("support/", support_views.support, name="support"),
     path("healthz", health.healthz, name="healthz"),
     path("me/", include("accounts.urls")),
     # Ahead of allauth's own route of the same name: see accounts/sessions.py.
