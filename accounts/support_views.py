@@ -11,7 +11,8 @@ from accounts.models import SupportService, User
 def support(request: HttpRequest) -> HttpResponse:
     # Open to everyone, signed in or not: help should never sit behind a login.
     user = request.user if isinstance(request.user, User) else None
-    country = user.country.code if user is not None and user.country else ""
+    # CountryField reads back as a Country object; its str() is the ISO code.
+    country = str(user.country) if user is not None and user.country else ""
     services = list(
         SupportService.objects.visible_to(user)
         .for_country_first(country)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import dashboard as dashboard_panels
 from accounts import services
 from accounts.decorators import profile_required
 from accounts.forms import AccountSettingsForm, ProfileForm
@@ -26,7 +27,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/dashboard.html",
-        {"has_mfa": has_mfa(user), "role_label": user.get_professional_role_display()},
+        {
+            "has_mfa": has_mfa(user),
+            "role_label": user.get_professional_role_display(),
+            # Apps above accounts (courses) show their part through registered panels.
+            "panels": dashboard_panels.panels_for(user),
+        },
     )
 
 

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "accounts",
+    "curriculum",
+    "courses",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("support/", support_views.support, name="support"),
     path("healthz", health.healthz, name="healthz"),
     path("me/", include("accounts.urls")),
+    path("learn/", include("courses.urls")),
     # Ahead of allauth's own route of the same name: see accounts/sessions.py.
     path("accounts/sessions/", session_views.list_sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,36 @@
+"""Template helpers for the course pages."""
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_stubs_ext import StrOrPromise
+
+register = template.Library()
+
+# What each review status means for a reader, said plainly (CURRICULUM.md: the first
+# edition ships as draft, pending expert review, and nothing pretends a review happened).
+REVIEW_STATUS_LABELS: dict[str, StrOrPromise] = {
+    "draft": gettext_lazy("Draft, pending expert review"),
+    "reviewed": gettext_lazy("Reviewed by experts, not yet published"),
+    "published": gettext_lazy("Published after expert review"),
+}
+
+
+@register.filter
+def review_status_label(status: str) -> StrOrPromise:
+    return REVIEW_STATUS_LABELS.get(status, REVIEW_STATUS_LABELS["draft"])
+
+
+@register.filter
+def reading_time(minutes: int) -> str:
+    """“About 25 minutes”, “About 1 hour 10 minutes”: reading time in words."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return ngettext("About %(minutes)d minute", "About %(minutes)d minutes", rest) % {
+            "minutes": rest
+        }
+    hours_text = ngettext("%(hours)d hour", "%(hours)d hours", hours) % {"hours": hours}
+    if not rest:
+        return _("About %(hours)s") % {"hours": hours_text}
+    minutes_text = ngettext("%(minutes)d minute", "%(minutes)d minutes", rest) % {"minutes": rest}
+    return _("About %(hours)s %(minutes)s") % {"hours": hours_text, "minutes": minutes_text}

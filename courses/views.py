@@ -1,0 +1,242 @@
+"""Learner pages of a course: the course, its modules, its lessons (after the module's
+content note), and the break page.
+
+Every page is the signed-in learner's own: courses are loaded through
+`Course.objects.visible_to(user)`, lessons and modules through the course
+(`courses.selectors`), and progress and the reading place through the learner's own
+enrolment, never by an id in the URL. Lessons of a course the learner has not started
+send them to the course page, where "Start this course" is one explicit choice.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import profile_required
+from accounts.models import User
+from courses import selectors, services
+from courses.models import Course
+from curriculum.markdown import lesson_sections
+from curriculum.models import Lesson, Module
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _course(user: User, course_slug: str) -> Course:
+    return get_object_or_404(Course.objects.visible_to(user), slug=course_slug)
+
+
+def _lesson(course: Course, lesson_slug: str) -> Lesson:
+    return get_object_or_404(
+        selectors.course_lessons(course).select_related("module__track"), slug=lesson_slug
+    )
+
+
+def _not_started(request: HttpRequest, course: Course) -> HttpResponse:
+    messages.info(request, _("Start the course to read its lessons. It takes one click."))
+    return redirect(course)
+
+
+@login_required
+@profile_required
+@require_GET
+def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
+    user = _user(request)
+    course = _course(user, course_slug)
+    cycle = selectors.current_cycle(user=user, course=course)
+    return render(
+        request,
+        "courses/course.html",
+        {
+            "course": course,
+            "cycle": cycle,
+            "progress": selectors.course_progress(course=course, cycle=cycle),
+            "resume": services.resume_target(user=user, course=course) if cycle else None,
+        },
+    )
+
+
+@login_required
+@profile_required
+@require_POST
+def start(request: HttpRequest, course_slug: str) -> HttpResponse:
+    user = _user(request)
+    course = _course(user, course_slug)
+    try:
+        services.enroll_learner(user=user, course=course)
+    except services.CourseError:
+        messages.warning(request, _("This course cannot be started at the moment."))
+        return redirect(course)
+    messages.success(
+        request,
+        _("You have started %(course)s. Begin with any module: they can be read in any order.")
+        % {"course": course.title},
+    )
+    return redirect(course)
+
+
+@login_required
+@profile_required
+@require_GET
+def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
+    user = _user(request)
+    course = _course(user, course_slug)
+    module = get_object_or_404(
+        selectors.course_modules(course).select_related("track"), slug=module_slug
+    )
+    cycle = selectors.current_cycle(user=user, course=course)
+    lessons = selectors.module_lessons(module=module, cycle=cycle)
+    return render(
+        request,
+        "courses/module.html",
+        {
+            "course": course,
+            "module": module,
+            "cycle": cycle,
+            "lessons": lessons,
+            "progress": selectors.Progress(
+                completed=sum(1 for status in lessons if status.is_completed), total=len(lessons)
+            ),
+        },
+    )
+
+
+@login_required
+@profile_required
+@require_GET
+def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    user = _user(request)
+    course = _course(user, course_slug)
+    lesson = _lesson(course, lesson_slug)
+    try:
+        opening = services.open_lesson(user=user, course=course, lesson=lesson)
+    except services.NotEnrolled:
+        return _not_started(request, course)
+    if opening.must_show_content_note:
+        return render(
+            request,
+            "courses/content_note.html",
+            {"course": course, "module": lesson.module, "lesson": lesson},
+        )
+    return render(
+        request,
+        "courses/lesson.html",
+        {
+            "course": course,
+            "module": lesson.module,
+            "lesson": lesson,
+            "completed_at": opening.completed_at,
+            "place": opening.place,
+            "position": selectors.lesson_position(
+                course=course, cycle=opening.cycle, lesson=lesson
+            ),
+        },
+    )
+
+
+@login_required
+@profile_required
+@require_POST
+def acknowledge_note(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
+    user = _user(request)
+    course = _course(user, course_slug)
+    module: Module = get_object_or_404(selectors.course_modules(course), slug=module_slug)
+    lesson = (
+        selectors.course_lessons(course)
+        .filter(module=module, slug=request.POST.get("lesson", ""))
+        .first()
+    )
+    try:
+        services.acknowledge_content_note(user=user, course=course, module=module)
+    except services.NotEnrolled:
+        return _not_started(request, course)
+    if lesson is None:
+        return redirect("courses:module", course_slug=course.slug, module_slug=module.slug)
+    target = services.resume_target(user=user, course=course)
+    section = target.section_id if target is not None and target.lesson.pk == lesson.pk else ""
+    return redirect(services.lesson_url(course=course, lesson=lesson, section_id=section))
+
+
+@login_required
+@profile_required
+@require_POST
+def mark_complete(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    user = _user(request)
+    course = _course(user, course_slug)
+    lesson = _lesson(course, lesson_slug)
+    try:
+        services.mark_lesson_complete(user=user, course=course, lesson=lesson)
+    except services.NotEnrolled:
+        return _not_started(request, course)
+    messages.success(request, _("“%(lesson)s” is marked as complete.") % {"lesson": lesson.title})
+    return redirect(services.lesson_url(course=course, lesson=lesson))
+
+
+@login_required
+@profile_required
+@require_POST
+def take_break(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    user = _user(request)
+    course = _course(user, course_slug)
+    lesson = _lesson(course, lesson_slug)
+    section = request.POST.get("section", "")
+    try:
+        try:
+            services.take_break(user=user, course=course, lesson=lesson, section_id=section)
+        except services.InvalidSection:
+            # A break must always work: without a usable section, the lesson is the place.
+            services.take_break(user=user, course=course, lesson=lesson, section_id="")
+    except services.NotEnrolled:
+        return _not_started(request, course)
+    return redirect("courses:break", course_slug=course.slug)
+
+
+@login_required
+@profile_required
+@require_POST
+def save_place(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    """Where the reader script sends the section being read as the learner leaves."""
+    user = _user(request)
+    course = _course(user, course_slug)
+    lesson = _lesson(course, lesson_slug)
+    try:
+        services.save_place(
+            user=user, course=course, lesson=lesson, section_id=request.POST.get("section", "")
+        )
+    except services.InvalidSection:
+        return HttpResponseBadRequest()
+    except services.NotEnrolled:
+        return HttpResponse(status=409)
+    return HttpResponse(status=204)
+
+
+@login_required
+@profile_required
+@require_GET
+def break_page(request: HttpRequest, course_slug: str) -> HttpResponse:
+    user = _user(request)
+    course = _course(user, course_slug)
+    target = services.resume_target(user=user, course=course)
+    if target is None:
+        return redirect(course)
+    section_title = ""
+    if target.section_id:
+        section_title = next(
+            (
+                section.text
+                for section in lesson_sections(target.lesson.body)
+                if section.id == target.section_id
+            ),
+            "",
+        )
+    return render(
+        request,
+        "courses/break.html",
+        {"course": course, "target": target, "section_title": section_title},
+    )

@@ -1,0 +1,165 @@
+"""courses.yaml: read, linted and loaded by the curriculum's commands through the
+content-kind registry, after the curriculum's own tracks and modules."""
+
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from courses.content import COURSES_KIND, cpd_hours_for
+from courses.models import Course
+from curriculum import registry
+from curriculum.services import CURRICULUM_KIND, ContentInvalid, lint_curriculum, load_curriculum
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).parents[1] / "curriculum" / "fixtures" / "valid"
+
+# The fixture tree: core (c1, 30 minutes) and legal (l1, 20 minutes).
+COURSES = """\
+courses:
+  - id: core
+    title: Core
+    summary: The shared foundation every role takes.
+    tracks: [core]
+    order: 1
+    roles: [other, prosecutor]
+    published: true
+  - id: legal-practice
+    title: Legal practice
+    summary: Core and the legal track.
+    tracks: [core, legal]
+    order: 2
+    roles: [prosecutor, defence_lawyer]
+    certificate_validity_days: 365
+    published: false
+"""
+
+
+@pytest.fixture
+def kinds() -> Iterator[None]:
+    # Only the curriculum's kind and ours: a later app's kind (quizzes) would want its
+    # own files in the fixture tree.
+    with registry.replaced([CURRICULUM_KIND, COURSES_KIND]):
+        yield
+
+
+@pytest.fixture
+def content(tmp_path: Path, kinds: None) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURES, root)
+    (root / "courses.yaml").write_text(COURSES, encoding="utf-8")
+    return root
+
+
+def messages(root: Path) -> list[str]:
+    return [f.format() for f in lint_curriculum(root=root).findings]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "hours"),
+    [(0, "0.0"), (10, "0.5"), (23, "0.5"), (44, "0.5"), (45, "1.0"), (75, "1.5"), (600, "10.0")],
+)
+def test_cpd_hours_are_reading_time_to_the_nearest_half_hour(minutes: int, hours: str) -> None:
+    assert cpd_hours_for(minutes) == Decimal(hours)
+
+
+def test_the_courses_kind_is_registered_after_the_curriculums() -> None:
+    names = [kind.name for kind in registry.content_kinds()]
+    assert names.index("courses") > names.index("curriculum")
+
+
+def test_load_creates_courses_with_their_tracks_and_hours(content: Path) -> None:
+    result = load_curriculum(root=content)
+
+    tally = next(t for t in result.tallies if t.label == "courses")
+    assert (tally.added, tally.changed, tally.retired, tally.unchanged) == (2, 0, 0, 0)
+    core = Course.objects.get(slug="core")
+    assert list(core.tracks.values_list("slug", flat=True)) == ["core"]
+    assert core.roles == ["other", "prosecutor"]
+    assert core.cpd_hours == Decimal("0.5")  # 30 minutes
+    assert core.certificate_validity_days == 730
+    assert core.is_published
+    legal = Course.objects.get(slug="legal-practice")
+    assert sorted(legal.tracks.values_list("slug", flat=True)) == ["core", "legal"]
+    assert legal.cpd_hours == Decimal("1.0")  # 30 + 20 minutes
+    assert legal.certificate_validity_days == 365
+    assert not legal.is_published
+
+
+def test_loading_the_same_file_again_changes_nothing(content: Path) -> None:
+    load_curriculum(root=content)
+    before = list(Course.objects.order_by("pk").values())
+
+    result = load_curriculum(root=content)
+
+    tally = next(t for t in result.tallies if t.label == "courses")
+    assert (tally.added, tally.changed, tally.retired, tally.unchanged) == (0, 0, 0, 2)
+    assert list(Course.objects.order_by("pk").values()) == before
+
+
+def test_a_course_removed_from_the_file_is_unpublished_not_deleted(content: Path) -> None:
+    load_curriculum(root=content)
+    text = (content / "courses.yaml").read_text()
+    (content / "courses.yaml").write_text(text[: text.index("  - id: legal-practice")])
+    Course.objects.filter(slug="legal-practice").update(is_published=True)
+
+    result = load_curriculum(root=content)
+
+    tally = next(t for t in result.tallies if t.label == "courses")
+    assert tally.retired == 1
+    assert not Course.objects.get(slug="legal-practice").is_published
+
+
+def test_a_stated_cpd_figure_is_used_with_a_warning_when_it_differs(content: Path) -> None:
+    text = (content / "courses.yaml").read_text()
+    (content / "courses.yaml").write_text(
+        text.replace("    order: 1\n", "    order: 1\n    cpd_hours: 2\n", 1)
+    )
+    assert any("states 2.0 CPD hours" in m and "warning" in m for m in messages(content))
+    load_curriculum(root=content)
+    assert Course.objects.get(slug="core").cpd_hours == Decimal("2.0")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("tracks: [core]\n", "tracks: [core, mental-health]\n", "'mental-health', which no"),
+        ("roles: [other, prosecutor]", "roles: [other, wizard]", "unknown roles wizard"),
+        ("roles: [other, prosecutor]", "roles: [other, other]", "a role is listed twice"),
+        ("id: legal-practice", "id: core", "the course id 'core' is used twice"),
+        ("id: core\n", "id: Core Course\n", "`id` is lowercase letters"),
+        ("    published: true\n", "", "has no `published`"),
+        ("    order: 1\n", "    order: 1\n    colour: blue\n", "unknown key 'colour'"),
+        ("certificate_validity_days: 365", "certificate_validity_days: 0", "above 0"),
+    ],
+)
+def test_lint_reports_a_broken_course_and_nothing_loads(
+    content: Path, old: str, new: str, problem: str
+) -> None:
+    text = (content / "courses.yaml").read_text()
+    assert old in text
+    (content / "courses.yaml").write_text(text.replace(old, new, 1))
+
+    found = messages(content)
+
+    assert any(problem in m and ": error: " in m for m in found), found
+    assert all(m.startswith("courses.yaml") for m in found if ": error: " in m), found
+    with pytest.raises(ContentInvalid):
+        load_curriculum(root=content)
+    assert not Course.objects.exists()
+
+
+def test_a_content_folder_without_courses_yaml_warns_that_no_course_is_offered(
+    content: Path,
+) -> None:
+    (content / "courses.yaml").unlink()
+    assert any("no course is offered" in m for m in messages(content))
+
+
+def test_the_repositorys_content_lints_without_course_errors(kinds: None) -> None:
+    root = Path(__file__).parents[2] / "curriculum" / "content"
+    errors = [f.format() for f in lint_curriculum(root=root).errors if f.path == "courses.yaml"]
+    assert errors == []

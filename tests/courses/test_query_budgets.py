@@ -1,0 +1,112 @@
+"""Every course page has a fixed query budget: the same count with 2 or 20 lessons per
+module, 2 or 20 lessons completed, and 2 or 20 other learners' progress on the same
+lessons (DESIGN.md §7)."""
+
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from courses import services
+from courses.models import Course, EnrollmentCycle, LessonProgress
+from courses.selectors import course_lessons
+from curriculum.models import Lesson
+from tests.accounts.factories import UserFactory
+from tests.courses.factories import build_core_course
+
+pytestmark = pytest.mark.django_db
+
+# Page -> queries. The first two of every page are the session and the user.
+BUDGETS = {
+    # + the courses panel: the place to continue from, the visible courses, the
+    #   learner's cycles, lesson totals and lessons completed per course
+    "accounts:dashboard": 3 + 5,
+    # + the course, the current cycle, modules with progress, and the place to resume
+    #   (the place, and whether its lesson is still part of the course)
+    "courses:course": 7,
+    # + the course, the module, the current cycle, the lessons with completion
+    "courses:module": 6,
+    # + the course, the lesson; opening it (the cycle with the place, annotated with
+    #   the lesson's membership of the course, the module entry and the lesson's
+    #   progress); the course's lessons, each marked completed, for previous and next
+    #   and the progress bars
+    "courses:lesson": 6,
+    # + the course, the place, whether its lesson is still part of the course
+    "courses:break": 5,
+}
+
+
+def _world(size: int) -> tuple[User, Course, Lesson]:
+    """A learner on a course of two modules of `size` lessons, with `size` lessons
+    completed, on a break in the last lesson, beside `size` other learners who have
+    completed every lesson."""
+    course = build_core_course(modules=2, lessons_per_module=size, paragraphs_per_section=1)
+    lessons = list(course_lessons(course).select_related("module"))
+    learner = UserFactory()
+    services.enroll_learner(user=learner, course=course)
+    for module in {lesson.module for lesson in lessons}:
+        services.acknowledge_content_note(user=learner, course=course, module=module)
+    for lesson in lessons[:size]:
+        services.mark_lesson_complete(user=learner, course=course, lesson=lesson)
+    lesson = lessons[-1]
+    services.take_break(user=learner, course=course, lesson=lesson, section_id="why-this-matters")
+
+    others = UserFactory.create_batch(size)
+    for other in others:
+        services.enroll_learner(user=other, course=course)
+    cycles = EnrollmentCycle.objects.filter(enrollment__user__in=others)
+    LessonProgress.objects.bulk_create(
+        LessonProgress(cycle=cycle, lesson=each, completed_at=timezone.now())
+        for cycle in cycles
+        for each in lessons
+    )
+    return learner, course, lesson
+
+
+def _url(name: str, course: Course, lesson: Lesson) -> str:
+    kwargs = {"course_slug": course.slug}
+    if name == "courses:module":
+        kwargs["module_slug"] = lesson.module.slug
+    elif name == "courses:lesson":
+        kwargs["lesson_slug"] = lesson.slug
+    elif name == "accounts:dashboard":
+        return reverse(name)
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(BUDGETS))
+@pytest.mark.parametrize("size", [2, 20])
+def test_course_page_query_budget(
+    client: Client, django_assert_num_queries: object, name: str, size: int
+) -> None:
+    learner, course, lesson = _world(size)
+    client.force_login(learner)
+    url = _url(name, course, lesson)
+    # Once to warm what is cached between requests (rendered Markdown); the budget is
+    # for the page as a learner meets it again and again.
+    client.get(url)
+    with django_assert_num_queries(BUDGETS[name]):  # type: ignore[operator]
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK, response.get("Location")
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_opening_the_next_lesson_for_the_first_time_has_a_fixed_budget(
+    client: Client, django_assert_num_queries: object, size: int
+) -> None:
+    course = build_core_course(modules=1, lessons_per_module=size, paragraphs_per_section=1)
+    learner = UserFactory()
+    services.enroll_learner(user=learner, course=course)
+    first, *_, last = course_lessons(course).select_related("module")
+    services.acknowledge_content_note(user=learner, course=course, module=first.module)
+    services.open_lesson(user=learner, course=course, lesson=first)
+    client.force_login(learner)
+    # The page's six reads, and the writes of a first view inside one transaction: the
+    # lesson's progress (get_or_create: a read, then an insert in its own savepoint) and
+    # the place moved with one update.
+    with django_assert_num_queries(6 + 7):  # type: ignore[operator]
+        response = client.get(_url("courses:lesson", course, last))
+    assert response.status_code == HTTPStatus.OK
