@@ -102,7 +102,6 @@ def main() -> None:
 
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    env.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
     )

@@ -339,6 +339,11 @@ def load_courses(run: ContentRun) -> LoadReport:
             .filter(is_published=True)
             .update(is_published=False, updated_at=timezone.now())
         )
+        if any(tally.writes for tally in run.loaded):
+            # Each course's outline (its lessons in reading order, cached by
+            # `courses.selectors.course_outline`) is keyed by the course's updated_at:
+            # touching every course retires every cached outline, in every process.
+            Course.objects.update(updated_at=timezone.now())
     return LoadReport(
         tallies=(
             Tally(

@@ -9,12 +9,14 @@ them in Python.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from courses.models import Course, EnrollmentCycle, LessonProgress, ReadingPlace
+from curriculum.markdown import markdown_key
 from curriculum.models import Lesson, Module
 
 
@@ -157,44 +159,139 @@ def module_lessons(*, module: Module, cycle: EnrollmentCycle | None) -> list[Les
     ]
 
 
+# --- The course's outline ------------------------------------------------------------------
+
+OUTLINE_CACHE_TIMEOUT = 60 * 60 * 24
+_MODULE_FIELDS = ("id", "track_id", "slug", "title", "content_note", "references", "review_status")
+_LESSON_FIELDS = ("id", "module_id", "slug", "title", "minutes", "body", "content_hash")
+
+
+@dataclass(frozen=True)
+class OutlineLesson:
+    """A lesson of the outline: enough for the lesson page and its neighbours' links."""
+
+    pk: int
+    module_id: int
+    slug: str
+    title: str
+    # The cache key of the lesson's rendered Markdown (curriculum.markdown.markdown_key),
+    # hashed once per outline instead of on every request.
+    markdown_key: str
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    """The course's current lessons in reading order, with their modules: what the lesson
+    page needs of the curriculum, cached per course (`course_outline`)."""
+
+    lessons: tuple[OutlineLesson, ...]
+    # Field values, not model instances: cheap to unpickle, fresh instances per request.
+    modules: dict[int, tuple[object, ...]]
+    bodies: dict[int, tuple[object, ...]]
+
+    def index_of(self, slug: str) -> int | None:
+        return next((i for i, each in enumerate(self.lessons) if each.slug == slug), None)
+
+    def includes(self, lesson_id: int) -> bool:
+        return any(each.pk == lesson_id for each in self.lessons)
+
+    def lesson(self, index: int) -> Lesson:
+        """The lesson at `index` as an unsaved-looking instance of its row, with its module
+        attached (never saved: the page only reads it)."""
+        entry = self.lessons[index]
+        lesson = Lesson(**dict(zip(_LESSON_FIELDS, self.bodies[entry.pk], strict=True)))
+        lesson.module = Module(
+            **dict(zip(_MODULE_FIELDS, self.modules[entry.module_id], strict=True))
+        )
+        lesson._state.adding = False
+        lesson.module._state.adding = False
+        return lesson
+
+
+def _outline_key(course: Course) -> str:
+    # Bump the "1" when CourseOutline's shape changes: outlines pickled by the old code
+    # are then never read again.
+    return f"courses:outline:1:{course.pk}:{course.updated_at.isoformat()}"
+
+
+def course_outline(course: Course) -> CourseOutline:
+    """The course's outline, from the cache when it holds one for this version of the
+    course, else in two queries (lessons, then their modules).
+
+    The key carries the course's `updated_at`, which the content loader touches on every
+    course whenever a load changes anything (courses.content): a reload retires every
+    cached outline in every process, and the course row the page loads anyway says which
+    outline is current. The curriculum changes only through the loader (its admin is
+    read-only)."""
+    key = _outline_key(course)
+    outline = cache.get(key)
+    if isinstance(outline, CourseOutline):
+        return outline
+    rows = list(course_lessons(course).values_list(*_LESSON_FIELDS))
+    modules = {
+        row[0]: row
+        for row in Module.objects.filter(pk__in={row[1] for row in rows}).values_list(
+            *_MODULE_FIELDS
+        )
+    }
+    outline = CourseOutline(
+        lessons=tuple(
+            OutlineLesson(
+                pk=row[0],
+                module_id=row[1],
+                slug=row[2],
+                title=row[3],
+                markdown_key=markdown_key(row[5], modules[row[1]][5]),
+            )
+            for row in rows
+        ),
+        modules=modules,
+        bodies={row[0]: row for row in rows},
+    )
+    cache.set(key, outline, OUTLINE_CACHE_TIMEOUT)
+    return outline
+
+
+def completed_lesson_ids(*, cycle: EnrollmentCycle) -> set[int]:
+    """The lessons completed in the cycle (retired ones too: count them against an
+    outline), in one query of ids only."""
+    return set(
+        LessonProgress.objects.filter(cycle=cycle, completed_at__isnull=False).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
 @dataclass(frozen=True)
 class LessonPosition:
     """Where a lesson sits in its course, for the lesson page: the lessons before and
     after it, and progress in its module and in the course."""
 
-    previous: Lesson | None
-    next: Lesson | None
+    previous: OutlineLesson | None
+    next: OutlineLesson | None
     module_progress: Progress
     course_progress: Progress
 
 
 def lesson_position(
-    *, course: Course, cycle: EnrollmentCycle | None, lesson: Lesson
+    *, outline: CourseOutline, index: int, completed: Iterable[int]
 ) -> LessonPosition:
-    """The course's lessons in reading order, each marked completed or not by the
-    database, in one query (ids, slugs and titles only): the page needs the whole
-    sequence for its previous and next links, so the counts come from the same rows."""
-    is_completed: Value | models.Exists = Value(False)
-    if cycle is not None:
-        is_completed = models.Exists(
-            LessonProgress.objects.filter(
-                cycle=cycle, lesson=OuterRef("pk"), completed_at__isnull=False
-            )
-        )
-    rows = course_lessons(course).only("pk", "slug", "title", "module_id")
-    lessons: list[Lesson] = []
-    completed: set[int] = set()
-    for row in rows.annotate(is_completed=is_completed):
-        lessons.append(row)
-        if row.is_completed:
-            completed.add(row.pk)
-    index = next((i for i, candidate in enumerate(lessons) if candidate.pk == lesson.pk), None)
-    in_module = {each.pk for each in lessons if each.module_id == lesson.module_id}
+    """Previous and next from the course's outline, and progress counted from the ids
+    of the lessons the learner completed (`completed`, any lessons: only the outline's
+    count), with no query."""
+    lessons = outline.lessons
+    lesson = lessons[index]
+    done = set(completed)
+    in_module = [each.pk for each in lessons if each.module_id == lesson.module_id]
     return LessonPosition(
         previous=lessons[index - 1] if index else None,
-        next=lessons[index + 1] if index is not None and index + 1 < len(lessons) else None,
-        module_progress=Progress(completed=len(in_module & completed), total=len(in_module)),
-        course_progress=Progress(completed=len(completed), total=len(lessons)),
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        module_progress=Progress(
+            completed=sum(1 for pk in in_module if pk in done), total=len(in_module)
+        ),
+        course_progress=Progress(
+            completed=sum(1 for each in lessons if each.pk in done), total=len(lessons)
+        ),
     )
 
 

@@ -184,17 +184,21 @@ class _ReadingState:
     completed_at: datetime | None
 
 
-def _reading_state(*, user: User, course: Course, lesson: Lesson) -> _ReadingState:
-    """The learner's current cycle on the course with its place, and whether the lesson
-    is part of the course, the module entry and the lesson's progress: all that opening
-    a lesson again needs, in one query (annotations on the cycle)."""
+def _reading_state(
+    *, user: User, course: Course, lesson: Lesson, outline: selectors.CourseOutline
+) -> _ReadingState:
+    """The learner's current cycle on the course with its place, the module entry and
+    the lesson's progress: all that opening a lesson again needs, in one query
+    (annotations on the cycle). Whether the lesson is part of the course comes from the
+    course's outline, not the database."""
+    if not outline.includes(lesson.pk):
+        raise NotInCourse(f"The lesson {lesson.slug!r} is not part of {course.slug!r}.")
     entries = ModuleEntry.objects.filter(cycle=OuterRef("pk"), module_id=lesson.module_id)
-    progress = LessonProgress.objects.filter(cycle=OuterRef("pk"), lesson=lesson)
+    progress = LessonProgress.objects.filter(cycle=OuterRef("pk"), lesson_id=lesson.pk)
     cycle = (
         EnrollmentCycle.objects.filter(enrollment__user=user, enrollment__course=course)
         .select_related("enrollment__reading_place")
         .annotate(
-            lesson_in_course=Exists(selectors.course_lessons(course).filter(pk=lesson.pk)),
             has_entry=Exists(entries),
             note_seen=Exists(entries.filter(content_note_seen_at__isnull=False)),
             lesson_first_viewed_at=Subquery(progress.values("first_viewed_at")[:1]),
@@ -205,8 +209,6 @@ def _reading_state(*, user: User, course: Course, lesson: Lesson) -> _ReadingSta
     )
     if cycle is None:
         raise NotEnrolled(f"The learner has not started the course {course.slug!r}.")
-    if not cycle.lesson_in_course:
-        raise NotInCourse(f"The lesson {lesson.slug!r} is not part of {course.slug!r}.")
     return _ReadingState(
         cycle=cycle,
         has_entry=cycle.has_entry,
@@ -216,15 +218,24 @@ def _reading_state(*, user: User, course: Course, lesson: Lesson) -> _ReadingSta
     )
 
 
-def open_lesson(*, user: User, course: Course, lesson: Lesson) -> LessonOpening:
+def open_lesson(
+    *,
+    user: User,
+    course: Course,
+    lesson: Lesson,
+    outline: selectors.CourseOutline | None = None,
+) -> LessonOpening:
     """Record that the learner opened the lesson, and say whether the module's content
     note must be shown first.
 
     The reading place moves to the lesson (keeping its section when it was already
     there, as when resuming, and ending a break). The first view of the lesson is
     recorded once the lesson itself is shown, not while its content note is.
+    `outline` is the course's outline when the caller has it already (the lesson page).
     """
-    state = _reading_state(user=user, course=course, lesson=lesson)
+    if outline is None:
+        outline = selectors.course_outline(course)
+    state = _reading_state(user=user, course=course, lesson=lesson, outline=outline)
     cycle = state.cycle
     first_viewed_at, completed_at = state.first_viewed_at, state.completed_at
     place = _existing_place(cycle)

@@ -10,7 +10,7 @@ send them to the course page, where "Start this course" is one explicit choice.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +19,7 @@ from accounts.decorators import profile_required
 from accounts.models import User
 from courses import selectors, services
 from courses.models import Course
-from curriculum.markdown import lesson_sections
+from curriculum.markdown import lesson_sections, render_markdown
 from curriculum.models import Lesson, Module
 
 
@@ -113,9 +113,16 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
 def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     user = _user(request)
     course = _course(user, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    # The lesson, its module and its neighbours come from the course's cached outline
+    # (the course's current lessons only), so a page opened again queries only the
+    # learner's own state.
+    outline = selectors.course_outline(course)
+    index = outline.index_of(lesson_slug)
+    if index is None:
+        raise Http404
+    lesson = outline.lesson(index)
     try:
-        opening = services.open_lesson(user=user, course=course, lesson=lesson)
+        opening = services.open_lesson(user=user, course=course, lesson=lesson, outline=outline)
     except services.NotEnrolled:
         return _not_started(request, course)
     if opening.must_show_content_note:
@@ -131,10 +138,17 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "course": course,
             "module": lesson.module,
             "lesson": lesson,
+            "body_html": render_markdown(
+                lesson.body,
+                references=lesson.module.references,
+                key=outline.lessons[index].markdown_key,
+            ),
             "completed_at": opening.completed_at,
             "place": opening.place,
             "position": selectors.lesson_position(
-                course=course, cycle=opening.cycle, lesson=lesson
+                outline=outline,
+                index=index,
+                completed=selectors.completed_lesson_ids(cycle=opening.cycle),
             ),
         },
     )

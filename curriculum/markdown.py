@@ -231,12 +231,21 @@ def _cache_key(kind: str, *parts: object) -> str:
     return f"curriculum:markdown:{PIPELINE_VERSION}:{kind}:{digest}"
 
 
+def markdown_key(source: str, references: Sequence[Mapping[str, Any]] | None = None) -> str:
+    """The cache key of `render_markdown(source, references=references)`: a hash of the
+    source and references, for callers that keep it beside the content (a course's
+    outline) instead of hashing the same lesson on every request."""
+    return _cache_key("html", source, list(references or []))
+
+
 def render_markdown(
-    source: str, *, references: Sequence[Mapping[str, Any]] | None = None
+    source: str, *, references: Sequence[Mapping[str, Any]] | None = None, key: str = ""
 ) -> SafeString:
-    """Render Markdown to sanitised HTML, with the cited references as numbered footnotes."""
+    """Render Markdown to sanitised HTML, with the cited references as numbered footnotes.
+
+    `key`, when given, must be `markdown_key(source, references)`."""
     references = list(references or [])
-    key = _cache_key("html", source, references)
+    key = key or _cache_key("html", source, references)
     cached = cache.get(key)
     if cached is None:
         by_id = {str(r.get("id")): r for r in references}

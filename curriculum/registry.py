@@ -95,6 +95,9 @@ class ContentRun:
     # files and folders (.git, .DS_Store, editor swap files) are not content.
     files: tuple[str, ...]
     parsed: dict[str, object] = field(default_factory=dict)
+    # What the kinds loaded so far in this run wrote, in load order: a later kind can
+    # tell whether the content before it changed (courses invalidate cached outlines).
+    loaded: list[Tally] = field(default_factory=list)
 
     @classmethod
     def scan(cls, root: Path) -> "ContentRun":

@@ -120,6 +120,7 @@ def load_curriculum(*, root: Path) -> LoadResult:
         for kind in kinds:
             report = kind.load(run)
             tallies.extend(report.tallies)
+            run.loaded.extend(report.tallies)
             findings.extend(report.findings)
     tree = run.payload(KIND_NAME, ContentTree)
     return LoadResult(

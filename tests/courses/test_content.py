@@ -100,6 +100,20 @@ def test_loading_the_same_file_again_changes_nothing(content: Path) -> None:
     assert list(Course.objects.order_by("pk").values()) == before
 
 
+def test_a_load_that_changes_a_lesson_touches_every_course(content: Path) -> None:
+    # Cached course outlines are keyed by the course's updated_at (courses.selectors).
+    load_curriculum(root=content)
+    before = dict(Course.objects.values_list("slug", "updated_at"))
+    lesson = content / "core" / "c1" / "01-what-trauma-is.md"
+    lesson.write_text(lesson.read_text() + "\nOne more paragraph.\n")
+
+    load_curriculum(root=content)
+
+    after = dict(Course.objects.values_list("slug", "updated_at"))
+    assert after.keys() == before.keys()
+    assert all(after[slug] > before[slug] for slug in before)
+
+
 def test_a_course_removed_from_the_file_is_unpublished_not_deleted(content: Path) -> None:
     load_curriculum(root=content)
     text = (content / "courses.yaml").read_text()

@@ -199,8 +199,9 @@ def test_opening_the_same_lesson_again_writes_nothing(
     lesson = lessons_of(core)[0]
     services.acknowledge_content_note(user=learner, course=core, module=lesson.module)
     services.open_lesson(user=learner, course=core, lesson=lesson)
-    # The cycle with its place, annotated with the lesson's membership of the course,
-    # the module entry and the lesson's progress: one read, no transaction, no write.
+    # The cycle with its place, annotated with the module entry and the lesson's
+    # progress (membership of the course comes from the cached outline): one read, no
+    # transaction, no write.
     with django_assert_num_queries(1):  # type: ignore[operator]
         services.open_lesson(user=learner, course=core, lesson=lesson)
 

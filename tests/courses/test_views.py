@@ -5,6 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from courses import services
@@ -120,6 +121,20 @@ def test_a_lesson_outside_the_course_is_not_found(
     services.enroll_learner(user=learner, course=core)
     elsewhere = LessonFactory(module=ModuleFactory(track=TrackFactory(slug="le")))
     assert learner_client.get(lesson_url(core, elsewhere)).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_lesson_retired_by_a_load_is_not_found_once_the_course_is_touched(
+    learner_client: Client, learner: User, core: Course
+) -> None:
+    # The lesson page reads the course's cached outline; the content loader touches every
+    # course when a load changes anything (courses.content), which retires the outline.
+    services.enroll_learner(user=learner, course=core)
+    lesson = first_lesson(core)
+    services.acknowledge_content_note(user=learner, course=core, module=lesson.module)
+    assert learner_client.get(lesson_url(core, lesson)).status_code == HTTPStatus.OK
+    Lesson.objects.filter(pk=lesson.pk).update(retired_at=timezone.now())
+    Course.objects.filter(pk=core.pk).update(updated_at=timezone.now())
+    assert learner_client.get(lesson_url(core, lesson)).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_the_first_lesson_opened_shows_the_content_note_then_the_lesson(
