@@ -1,6 +1,7 @@
 """Shared fixtures. Service and browser fixtures live in tests/service_fixtures.py and tests/e2e/."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 from django.test import Client
 
@@ -40,4 +41,18 @@ def user(db: None) -> User:
 @pytest.fixture
 def user_client(client: Client, user: User) -> Client:
     client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff(db: None) -> User:
+    user = UserFactory(is_staff=True, is_superuser=True)
+    # Staff reach the admin only with a second factor (StaffMFAMiddleware).
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def staff_client(client: Client, staff: User) -> Client:
+    client.force_login(staff)
     return client

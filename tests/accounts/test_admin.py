@@ -5,11 +5,8 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.admin.models import LogEntry
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import audit
@@ -23,22 +20,9 @@ from tests.accounts.factories import (
     OutboxMessageFactory,
     UserFactory,
 )
+from tests.helpers import assert_page_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff() -> User:
-    user = UserFactory(is_staff=True, is_superuser=True)
-    # Staff reach the admin only with a second factor (StaffMFAMiddleware).
-    TOTP.activate(user, generate_totp_secret())
-    return user
-
-
-@pytest.fixture
-def staff_client(client: Client, staff: User) -> Client:
-    client.force_login(staff)
-    return client
 
 
 ROWS: dict[str, Callable[[], object]] = {
@@ -56,21 +40,9 @@ ROWS: dict[str, Callable[[], object]] = {
 def test_each_changelist_opens_with_the_same_queries_for_2_or_20_rows(
     staff_client: Client, model: str
 ) -> None:
-    url = reverse(f"admin:accounts_{model}_changelist")
-    staff_client.get(url)  # allauth records the session on the first request
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = staff_client.get(url)
-        assert response.status_code == HTTPStatus.OK
-        return len(queries)
-
-    for _ in range(2):
-        ROWS[model]()
-    few = count()
-    for _ in range(18):
-        ROWS[model]()
-    assert count() == few
+    assert_page_queries_do_not_grow(
+        staff_client, reverse(f"admin:accounts_{model}_changelist"), ROWS[model]
+    )
 
 
 @pytest.mark.parametrize("model", ROWS)

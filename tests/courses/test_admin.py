@@ -4,7 +4,6 @@ reading place anywhere in it."""
 from http import HTTPStatus
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
@@ -17,18 +16,8 @@ from courses.models import (
     ModuleEntry,
     ReadingPlace,
 )
-from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client: Client) -> Client:
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    # Staff reach the admin only with a second factor (StaffMFAMiddleware).
-    TOTP.activate(staff, generate_totp_secret())
-    client.force_login(staff)
-    return client
 
 
 def test_staff_can_read_a_course_but_not_change_it(staff_client: Client, core: Course) -> None:
