@@ -100,6 +100,11 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
             "module": module,
             "cycle": cycle,
             "lessons": lessons,
+            # Where "Begin" leads: the first lesson not yet completed, else the first.
+            "next_lesson": next(
+                (status.lesson for status in lessons if not status.is_completed),
+                lessons[0].lesson if lessons else None,
+            ),
             "progress": selectors.Progress(
                 completed=sum(1 for status in lessons if status.is_completed), total=len(lessons)
             ),

@@ -340,6 +340,36 @@ def test_module_page_shows_the_content_note_coping_options_objectives_and_lesson
     assert "1 of 2 lessons complete" in after
 
 
+def test_continuing_from_the_module_page_counts_as_reading_its_content_note(
+    learner_client: Client, learner: User, core: Course
+) -> None:
+    first = first_lesson(core)
+    module = first.module
+    services.enroll_learner(user=learner, course=core)
+    services.mark_lesson_complete(user=learner, course=core, lesson=first)
+    second = course_lessons(core).filter(module=module).exclude(pk=first.pk).first()
+    assert second is not None
+    module_url = reverse(
+        "courses:module", kwargs={"course_slug": core.slug, "module_slug": module.slug}
+    )
+    page = learner_client.get(module_url).content.decode()
+    # The button leads to the first lesson not yet completed.
+    assert f'name="lesson" value="{second.slug}"' in page
+
+    response = learner_client.post(
+        reverse(
+            "courses:acknowledge_note",
+            kwargs={"course_slug": core.slug, "module_slug": module.slug},
+        ),
+        {"lesson": second.slug},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(lesson_url(core, second))
+    lesson_page = learner_client.get(lesson_url(core, second))
+    # Straight into the lesson: the content note is not shown a second time.
+    assert lesson_page.templates[0].name == "courses/lesson.html"
+
+
 def test_dashboard_offers_the_core_course_and_then_shows_progress_and_the_place(
     learner_client: Client, learner: User, core: Course
 ) -> None:
