@@ -6,7 +6,15 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from accounts.models import User
+
 View = Callable[..., HttpResponse]
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user of a request behind `login_required`, typed as our User."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def profile_required(view: View) -> View:

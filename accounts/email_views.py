@@ -3,31 +3,19 @@ one-click unsubscribe endpoint that reminder emails link to (RFC 8058)."""
 
 from http import HTTPStatus
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts import notifications
+from accounts.forms import EmailPreferenceForm
 from accounts.models import User
-
-
-class EmailPreferenceForm(forms.Form):
-    reminders = forms.BooleanField(
-        required=False,
-        label=gettext_lazy("Send me reminders"),
-        help_text=gettext_lazy(
-            "Before a course is due, before a certificate expires, and when a refresher "
-            "check is ready."
-        ),
-    )
 
 
 @login_required

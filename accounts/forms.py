@@ -52,3 +52,26 @@ class AccountSettingsForm(forms.ModelForm[User]):
             "professional_role",
             "country",
         ]
+
+
+class EmailPreferenceForm(forms.Form):
+    reminders = forms.BooleanField(
+        required=False,
+        label=_("Send me reminders"),
+        help_text=_(
+            "Before a course is due, before a certificate expires, and when a refresher "
+            "check is ready."
+        ),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand this cannot be undone"),
+        error_messages={
+            "required": _(
+                "Tick the box to confirm that you understand your account cannot be "
+                "restored once it is deleted."
+            )
+        },
+    )

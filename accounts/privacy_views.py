@@ -6,36 +6,18 @@ mind must be able to leave without choosing a role first."""
 import json
 
 from allauth.account.decorators import reauthentication_required
-from django import forms
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import personal_data
-from accounts.models import User
-
-
-class DeleteAccountForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=_("I understand this cannot be undone"),
-        error_messages={
-            "required": _(
-                "Tick the box to confirm that you understand your account cannot be "
-                "restored once it is deleted."
-            )
-        },
-    )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from accounts.decorators import request_user
+from accounts.forms import DeleteAccountForm
 
 
 @login_required
@@ -46,7 +28,7 @@ def export(request: HttpRequest) -> HttpResponse:
         return render(
             request, "accounts/export.html", {"sections": personal_data.registered_sections()}
         )
-    data = personal_data.export_account(user=_user(request))
+    data = personal_data.export_account(user=request_user(request))
     # The person's own calendar date: the middleware has activated their time zone.
     filename = f"steadfast-data-{timezone.localdate().isoformat()}.json"
     return HttpResponse(
@@ -69,7 +51,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     # Bound on every POST, even an empty one, so an unticked box shows its error.
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        user = _user(request)
+        user = request_user(request)
         personal_data.erase_account(user=user, erased_by=user)
         logout(request)
         return redirect("accounts:deleted")

@@ -9,21 +9,15 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import dashboard as dashboard_panels
 from accounts import services
-from accounts.decorators import profile_required
+from accounts.decorators import profile_required, request_user
 from accounts.forms import AccountSettingsForm, ProfileForm
 from accounts.mfa import has_mfa
-from accounts.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @login_required
 @profile_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(
         request,
         "accounts/dashboard.html",
@@ -39,7 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         services.complete_profile(
@@ -55,7 +49,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = AccountSettingsForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()

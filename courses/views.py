@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import profile_required
+from accounts.decorators import profile_required, request_user
 from accounts.models import User
 from courses import selectors, services
 from courses.models import Course
@@ -23,19 +23,18 @@ from curriculum.markdown import lesson_sections, render_markdown
 from curriculum.models import Lesson, Module
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _course(user: User, course_slug: str) -> Course:
     return get_object_or_404(Course.objects.visible_to(user), slug=course_slug)
 
 
 def _lesson(course: Course, lesson_slug: str) -> Lesson:
-    return get_object_or_404(
-        selectors.course_lessons(course).select_related("module__track"), slug=lesson_slug
-    )
+    """The course's current lesson with this slug, from the course's cached outline (the
+    same lookup the lesson page uses; services still check membership themselves)."""
+    outline = selectors.course_outline(course)
+    index = outline.index_of(lesson_slug)
+    if index is None:
+        raise Http404
+    return outline.lesson(index)
 
 
 def _not_started(request: HttpRequest, course: Course) -> HttpResponse:
@@ -47,7 +46,7 @@ def _not_started(request: HttpRequest, course: Course) -> HttpResponse:
 @profile_required
 @require_GET
 def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     course = _course(user, course_slug)
     cycle = selectors.current_cycle(user=user, course=course)
     return render(
@@ -66,7 +65,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
 @profile_required
 @require_POST
 def start(request: HttpRequest, course_slug: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     course = _course(user, course_slug)
     try:
         services.enroll_learner(user=user, course=course)
@@ -85,7 +84,7 @@ def start(request: HttpRequest, course_slug: str) -> HttpResponse:
 @profile_required
 @require_GET
 def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     course = _course(user, course_slug)
     module = get_object_or_404(
         selectors.course_modules(course).select_related("track"), slug=module_slug
@@ -116,7 +115,7 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
 @profile_required
 @require_GET
 def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     course = _course(user, course_slug)
     # The lesson, its module and its neighbours come from the course's cached outline
     # (the course's current lessons only), so a page opened again queries only the
@@ -163,7 +162,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
 @profile_required
 @require_POST
 def acknowledge_note(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     course = _course(user, course_slug)
     module: Module = get_object_or_404(selectors.course_modules(course), slug=module_slug)
     lesson = (
@@ -186,7 +185,7 @@ def acknowledge_note(request: HttpRequest, course_slug: str, module_slug: str) -
 @profile_required
 @require_POST
 def mark_complete(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     course = _course(user, course_slug)
     lesson = _lesson(course, lesson_slug)
     try:
@@ -201,7 +200,7 @@ def mark_complete(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
 @profile_required
 @require_POST
 def take_break(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     course = _course(user, course_slug)
     lesson = _lesson(course, lesson_slug)
     section = request.POST.get("section", "")
@@ -221,7 +220,7 @@ def take_break(request: HttpRequest, course_slug: str, lesson_slug: str) -> Http
 @require_POST
 def save_place(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     """Where the reader script sends the section being read as the learner leaves."""
-    user = _user(request)
+    user = request_user(request)
     course = _course(user, course_slug)
     lesson = _lesson(course, lesson_slug)
     try:
@@ -239,7 +238,7 @@ def save_place(request: HttpRequest, course_slug: str, lesson_slug: str) -> Http
 @profile_required
 @require_GET
 def break_page(request: HttpRequest, course_slug: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     course = _course(user, course_slug)
     target = services.resume_target(user=user, course=course)
     if target is None:
