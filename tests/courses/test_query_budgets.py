@@ -5,7 +5,9 @@ lessons (DESIGN.md §7)."""
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,3 +114,27 @@ def test_opening_the_next_lesson_for_the_first_time_has_a_fixed_budget(
     with django_assert_num_queries(5 + 7):  # type: ignore[operator]
         response = client.get(_url("courses:lesson", course, last))
     assert response.status_code == HTTPStatus.OK
+
+
+# Action -> (form data, queries). Each: session, user, the course (the lesson comes from
+# the cached outline); then the service: the current cycle, its own check that the lesson
+# is in the course, and one write inside a savepoint (savepoint, write, release).
+ACTIONS = {
+    "courses:complete": ({}, 8),
+    "courses:take_break": ({"section": "why-this-matters"}, 8),
+    "courses:save_place": ({"section": "why-this-matters"}, 8),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+@pytest.mark.parametrize("size", [2, 20])
+def test_lesson_action_query_budget(client: Client, name: str, size: int) -> None:
+    learner, course, lesson = _world(size)
+    client.force_login(learner)
+    url = reverse(name, kwargs={"course_slug": course.slug, "lesson_slug": lesson.slug})
+    data, budget = ACTIONS[name]
+    client.post(url, data)  # warm the course outline, as the reader's page did
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.NO_CONTENT)
+    assert len(queries) == budget, [q["sql"][:60] for q in queries.captured_queries]
