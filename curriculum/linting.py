@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeIs
 
+from curriculum.lesson_rules import LESSON_RULES, body_lines
 from curriculum.loading import (
     CHANGELOG_FILE,
     KIND_NAME,
     TERMINOLOGY_FILE,
     VERSION_FILE,
     ContentTree,
-    LessonSource,
     ModuleSource,
     YamlDocument,
 )
@@ -40,8 +40,6 @@ SEMVER_RE = re.compile(
 # A citation `[^R1]`, and a footnote definition `[^R1]: …` at the start of a line.
 CITATION_RE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 FOOTNOTE_DEFINITION_RE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
-CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)\1")
-FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
 # A line opts out of the terminology check with a reason: `<!-- term-ok: reason -->` in
 # Markdown, or a `# term-ok: reason` comment on a YAML value's lines.
 MARKDOWN_TERM_OK_RE = re.compile(r"<!--\s*term-ok:\s*[^\s>-][^>]*-->")
@@ -480,22 +478,10 @@ def check_ids(tree: ContentTree) -> Iterator[Finding]:
             first.setdefault(identifier, f"{path}:{line}")
 
 
-def _body_lines(lesson: LessonSource) -> Iterator[tuple[int, str]]:
-    """The body's lines outside fenced code, with file line numbers and code spans blanked."""
-    fence: str | None = None
-    for offset, line in enumerate(lesson.body.split("\n")):
-        marker = FENCE_RE.match(line)
-        if marker and (fence is None or marker[1] == fence):
-            fence = None if fence else marker[1]
-            continue
-        if fence is None:
-            yield lesson.body_line + offset, CODE_SPAN_RE.sub(lambda m: " " * len(m[0]), line)
-
-
 def check_citations(tree: ContentTree) -> Iterator[Finding]:
     for module, lesson in tree.lessons():
         known = module.reference_ids()
-        for line_number, line in _body_lines(lesson):
+        for line_number, line in body_lines(lesson):
             definition = FOOTNOTE_DEFINITION_RE.match(line)
             if definition:
                 yield error(
@@ -660,4 +646,5 @@ RULES: list[Rule] = [
     check_ids,
     check_citations,
     check_terminology,
+    *LESSON_RULES,
 ]

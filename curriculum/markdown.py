@@ -23,6 +23,7 @@ from urllib.parse import quote
 import markdown
 import nh3
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
@@ -30,10 +31,13 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from curriculum.jurisdictions import label_codes, label_text
 
 # Bump when the output for the same source changes (extensions, allow-list, reference
 # format): cached renderings of the old pipeline are then never read again.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 CACHE_TIMEOUT = 60 * 60 * 24 * 30
 
 ALLOWED_TAGS = frozenset(
@@ -65,6 +69,7 @@ TAG_ATTRIBUTE_VALUES = {
 }
 ALLOWED_CLASSES = {
     "div": frozenset({"footnote"}),
+    "p": frozenset({"jurisdiction"}),
     "a": frozenset({"footnote-ref", "footnote-backref"}),
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -182,6 +187,39 @@ class _AppendReferences(Preprocessor):
         return [*lines, *extra] if self.definitions else lines
 
 
+class _JurisdictionLabels(Preprocessor):
+    """`[[jurisdiction: us]]` on a line of its own becomes a visible label paragraph
+    (CURRICULUM.md rule 8: law and procedure say where they apply)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        assert self.md is not None
+        result: list[str] = []
+        for line in lines:
+            codes = label_codes(line)
+            if codes is None:
+                result.append(line)
+                continue
+            label = format_html(
+                '<p class="jurisdiction"><strong>Jurisdiction:</strong> {}</p>', label_text(codes)
+            )
+            result.extend(["", self.md.htmlStash.store(label), ""])
+        return result
+
+
+# Internal links: `module:<id>` and `lesson:<id>` become the curriculum's own addresses,
+# which stay valid whatever course a reader is on (the public "catalogue" pages).
+INTERNAL_LINK_RE = re.compile(r"^(module|lesson):([a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+class _InternalLinks(Treeprocessor):
+    def run(self, root: Any) -> None:
+        for element in root.iter("a"):
+            match = INTERNAL_LINK_RE.match(element.get("href", ""))
+            if match:
+                name = "catalogue:module" if match[1] == "module" else "catalogue:lesson-link"
+                element.set("href", reverse(name, args=[match[2]]))
+
+
 class _ReferencesExtension(Extension):
     def __init__(self, definitions: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -192,6 +230,8 @@ class _ReferencesExtension(Extension):
         md.preprocessors.register(
             _AppendReferences(md, self.definitions), "steadfast_references", 5
         )
+        md.preprocessors.register(_JurisdictionLabels(md), "steadfast_jurisdictions", 25)
+        md.treeprocessors.register(_InternalLinks(md), "steadfast_internal_links", 1)
 
 
 # --- Rendering ----------------------------------------------------------------------

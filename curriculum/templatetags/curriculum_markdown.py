@@ -7,7 +7,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from curriculum.markdown import render_markdown
+from curriculum.jurisdictions import label_text
+from curriculum.markdown import reference_html, render_markdown
 
 register = template.Library()
 
@@ -17,3 +18,15 @@ def markdown_filter(
     source: object, references: Sequence[Mapping[str, Any]] | None = None
 ) -> SafeString:
     return render_markdown("" if source is None else str(source), references=references)
+
+
+@register.filter(name="reference")
+def reference_filter(reference: Mapping[str, Any]) -> SafeString:
+    """A module reference as a citation: authors, title, publisher, year, identifier."""
+    return reference_html(reference)
+
+
+@register.filter
+def jurisdiction_names(codes: Sequence[str]) -> str:
+    """`["us", "england-wales"]` as “United States (federal); England and Wales”."""
+    return label_text(list(codes))

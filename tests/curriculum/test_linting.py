@@ -327,6 +327,186 @@ BREAKS = {
         (("replace", "terminology.yaml", '    use: "child sexual abuse material (CSAM)"\n', ""),),
         "terminology.yaml:2: error: term 1: the required field 'use' is missing",
     ),
+    # Prose rules (curriculum/lesson_rules.py)
+    "heading-level-1": Break(
+        (("replace", LESSON, "## Further reading", "# Further reading"),),
+        f"{LESSON}:21: error: heading 'Further reading' is level 1",
+    ),
+    "heading-skips-a-level": Break(
+        (("replace", LESSON, "## Further reading", "#### Further reading"),),
+        f"{LESSON}:21: error: heading 'Further reading' jumps from level 2 to 4: use ###",
+    ),
+    "image-without-alt": Break(
+        (("replace", LESSON, "See [the SAMHSA site]", "![](chart.png) See [the SAMHSA site]"),),
+        f"{LESSON}:23: error: the image 'chart.png' has no alt text",
+    ),
+    "html-image-without-alt": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "See [the SAMHSA site]",
+                '<img src="chart.png"> See [the SAMHSA site]',
+            ),
+        ),
+        f"{LESSON}:23: error: an <img> has no alt text",
+    ),
+    "link-to-a-missing-module": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "See [the SAMHSA site]",
+                "See [module C9](module:c9) and [the SAMHSA site]",
+            ),
+        ),
+        f"{LESSON}:23: error: links to module 'c9', which does not exist",
+    ),
+    "link-to-a-missing-lesson": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "See [the SAMHSA site]",
+                "See [it](lesson:c1-gone) and [the SAMHSA site]",
+            ),
+        ),
+        f"{LESSON}:23: error: links to lesson 'c1-gone', which does not exist",
+    ),
+    "link-to-a-missing-heading": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "See [the SAMHSA site]",
+                "See [above](#event) and [the SAMHSA site]",
+            ),
+        ),
+        f"{LESSON}:23: error: links to '#event', which is not a heading of this lesson",
+    ),
+    "statistic-without-citation": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "Some memory research",
+                "In one survey 70% said so. Some memory research",
+            ),
+        ),
+        f"{LESSON}:19: error: '70%' is a statistic without a citation in its sentence",
+    ),
+    "statistic-one-in-n-without-citation": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "Some memory research",
+                "About one in five said so[^R1]. Then one in three did. Some memory research",
+            ),
+        ),
+        f"{LESSON}:19: error: 'one in three' is a statistic without a citation",
+    ),
+    "statistic-times-more-without-citation": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "Some memory research",
+                "It was three times more common. Some memory research",
+            ),
+        ),
+        f"{LESSON}:19: error: 'three times more' is a statistic without a citation",
+    ),
+    "law-without-a-jurisdiction-label": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "See [the SAMHSA site]",
+                "Under 18 U.S.C. 3771 victims have rights. See [the SAMHSA site]",
+            ),
+        ),
+        f"{LESSON}:23: error: '18 U.S.C.' is law or procedure: label the section",
+    ),
+    "case-name-without-a-jurisdiction-label": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "See [the SAMHSA site]",
+                "Paroline v. United States set a rule. See [the SAMHSA site]",
+            ),
+        ),
+        f"{LESSON}:23: error: 'Paroline v. Un' is law or procedure",
+    ),
+    "jurisdiction-label-unknown": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "## Further reading\n",
+                "## Further reading\n\n[[jurisdiction: atlantis]]\n",
+            ),
+        ),
+        f"{LESSON}:23: error: unknown jurisdiction 'atlantis'",
+    ),
+    "jurisdiction-label-not-listed-by-the-module": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "## Further reading\n",
+                "## Further reading\n\n[[jurisdiction: us]]\n",
+            ),
+        ),
+        f"{LESSON}:23: error: labels 'us', which core/c1/module.yaml does not list",
+    ),
+    "reflection-without-the-reminder": Break(
+        (("replace", LESSON, " Do not write case or client details.", ""),),
+        f"{LESSON}:29: error: the reflection prompt must remind the learner not to write case or client details",
+    ),
+    "reflection-missing": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "## Reflection\n\nName one change to a routine task. Do not write case or client details.\n",
+                "",
+            ),
+        ),
+        f"{LESSON}: error: has no '## Reflection' section at its end",
+    ),
+    "key-points-missing": Break(
+        (("replace", LESSON, "## Key points\n\n- Plan for what helps.\n\n", ""),),
+        f"{LESSON}: error: has no '## Key points' section",
+    ),
+    "lesson-does-not-end-with-its-reflection": Break(
+        (
+            ("replace", LESSON, "## Further reading", "## Reflection-free"),
+            (
+                "replace",
+                LESSON,
+                "Name one change to a routine task. Do not write case or client details.\n",
+                "Name one change. Do not write case or client details.\n\n## Afterword\n\nMore.\n",
+            ),
+        ),
+        f"{LESSON}:29: error: a lesson ends with '## Key points' then '## Reflection'",
+    ),
+    "module-minutes-not-the-sum-of-its-lessons": Break(
+        (("replace", MODULE, "minutes: 30", "minutes: 45"),),
+        f"{MODULE}:5: error: minutes is 45, but the lessons' minutes add up to 30",
+    ),
+    "reading-grade-above-14": Break(
+        (
+            (
+                "replace",
+                LESSON,
+                "Some memory research is contested",
+                "Institutionalised organisational considerations notwithstanding, interdisciplinary epistemological disagreements regarding autobiographical memory reconsolidation characteristically necessitate methodologically sophisticated, multidimensional, comprehensively contextualised investigation, documentation and interpretation. Some memory research is contested",
+            ),
+        ),
+        f"{LESSON}: error: Flesch-Kincaid grade",
+    ),
     # Files no kind reads
     "unclaimed-file-warns": Break(
         (("write", "core/c1/notes.txt", "scratch\n"),),
@@ -384,7 +564,7 @@ def test_a_line_opts_out_of_the_terminology_check_with_a_reason(content: Path, e
     edit(
         LESSON_2,
         "Safety comes first",
-        "The Child Pornography Prevention Act of 1996 is a statute. <!-- term-ok: statute name -->\n\nSafety comes first",
+        "The Child Pornography Survey of 1996 is a publication. <!-- term-ok: publication title -->\n\nSafety comes first",
     )
 
     assert lint(content) == []
@@ -394,7 +574,7 @@ def test_an_opt_out_without_a_reason_does_not_count(content: Path, edit: Edit) -
     edit(
         LESSON_2,
         "Safety comes first",
-        "The Child Pornography Act. <!-- term-ok -->\n\nSafety comes first",
+        "The Child Pornography Survey. <!-- term-ok -->\n\nSafety comes first",
     )
 
     assert [f.split(": error: ")[0] for f in lint(content)] == [f"{LESSON_2}:9"]
@@ -404,7 +584,7 @@ def test_the_opt_out_covers_its_own_line_only(content: Path, edit: Edit) -> None
     edit(
         LESSON_2,
         "Safety comes first",
-        "The Child Pornography Act. <!-- term-ok: statute name -->\nchild porn\n\nSafety comes first",
+        "The Child Pornography Survey. <!-- term-ok: publication title -->\nchild porn\n\nSafety comes first",
     )
 
     assert [f.split(": error: ")[0] for f in lint(content)] == [f"{LESSON_2}:10"]
@@ -507,3 +687,36 @@ def test_lint_command_fails_with_exit_code_1_on_errors(
 def test_lint_command_refuses_a_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="There is no content directory"):
         call_command("lint_curriculum", path=tmp_path / "nowhere")
+
+
+def test_law_in_a_labelled_section_passes(content: Path, edit: Edit) -> None:
+    edit(
+        "law/l1/01-the-hearing.md",
+        "Ask the witness what helps",
+        "[[jurisdiction: england-wales]]\n\nUnder the Youth Justice and Criminal Evidence Act 1999, "
+        "ask the witness what helps",
+    )
+
+    assert lint(content) == []
+
+
+def test_a_label_under_a_heading_covers_its_subsections(content: Path, edit: Edit) -> None:
+    edit(
+        LESSON,
+        "## Further reading\n",
+        "## Further reading\n\n[[jurisdiction: intl]]\n\n### The convention\n\n"
+        "The Lanzarote Convention binds its parties.\n\n",
+    )
+
+    assert lint(content) == []
+
+
+def test_a_cited_statistic_and_internal_links_pass(content: Path, edit: Edit) -> None:
+    edit(
+        LESSON,
+        "See [the SAMHSA site]",
+        "About 70% said so.[^R1] See [the next lesson](lesson:c1-safety-and-choice), "
+        "[module L1](module:l1), [above](#event-experience-effect) and [the SAMHSA site]",
+    )
+
+    assert lint(content) == []

@@ -116,11 +116,12 @@ def test_an_edited_lesson_is_updated_and_nothing_else(content: Path, edit: Edit)
     assert after["Track"] == before["Track"]
 
 
-def test_a_removed_lesson_is_retired_and_its_row_kept(content: Path) -> None:
+def test_a_removed_lesson_is_retired_and_its_row_kept(content: Path, edit: Edit) -> None:
     load_curriculum(root=content)
     lesson = Lesson.objects.get(slug="c1-safety-and-choice")
 
     (content / "core/c1/02-safety-and-choice.md").unlink()
+    edit("core/c1/module.yaml", "minutes: 30", "minutes: 15")  # the module's sum
     result = load_curriculum(root=content)
 
     assert tallies(result)["lessons"] == (0, 0, 1, 2)
@@ -132,13 +133,15 @@ def test_a_removed_lesson_is_retired_and_its_row_kept(content: Path) -> None:
     assert load_curriculum(root=content).writes == 0
 
 
-def test_a_lesson_that_comes_back_is_current_again(content: Path) -> None:
+def test_a_lesson_that_comes_back_is_current_again(content: Path, edit: Edit) -> None:
     load_curriculum(root=content)
     saved = (content / "core/c1/02-safety-and-choice.md").read_text()
     (content / "core/c1/02-safety-and-choice.md").unlink()
+    edit("core/c1/module.yaml", "minutes: 30", "minutes: 15")
     load_curriculum(root=content)
 
     (content / "core/c1/02-safety-and-choice.md").write_text(saved)
+    edit("core/c1/module.yaml", "minutes: 15", "minutes: 30")
     result = load_curriculum(root=content)
 
     assert tallies(result)["lessons"] == (0, 1, 0, 2)
