@@ -31,13 +31,14 @@ def export_enrolments(user: User) -> list[dict[str, Any]]:
     for row in (
         LessonProgress.objects.filter(cycle__enrollment__user=user)
         .order_by("first_viewed_at", "pk")
-        .values("cycle_id", "lesson__slug", "first_viewed_at", "completed_at")
+        .values("cycle_id", "lesson__slug", "first_viewed_at", "completed_at", "content_version")
     ):
         lessons[row["cycle_id"]].append(
             {
                 "lesson": row["lesson__slug"],
                 "first_viewed_at": row["first_viewed_at"],
                 "completed_at": row["completed_at"],
+                "completed_on_version": row["content_version"],
             }
         )
     modules: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)

@@ -340,18 +340,21 @@ def mark_lesson_complete(*, user: User, course: Course, lesson: Lesson) -> Lesso
     cycle = _cycle_for(user=user, course=course)
     _require_lesson(course=course, lesson=lesson)
     now = timezone.now()
+    version = _current_version()
     with transaction.atomic():
         progress, created = LessonProgress.objects.get_or_create(
-            cycle=cycle, lesson=lesson, defaults={"first_viewed_at": now, "completed_at": now}
+            cycle=cycle,
+            lesson=lesson,
+            defaults={"first_viewed_at": now, "completed_at": now, "content_version": version},
         )
         if not created and progress.completed_at is None:
             # Guarded in the database too: a concurrent completion keeps its earlier time.
             if LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
-                completed_at=now
+                completed_at=now, content_version=version
             ):
-                progress.completed_at = now
+                progress.completed_at, progress.content_version = now, version
             else:
-                progress.refresh_from_db(fields=["completed_at"])
+                progress.refresh_from_db(fields=["completed_at", "content_version"])
     return progress
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeIs
 
+from curriculum.changes import check_changes_against_loaded
 from curriculum.lesson_rules import LESSON_RULES, body_lines
 from curriculum.loading import (
     CHANGELOG_FILE,
@@ -52,6 +53,8 @@ def lint_curriculum_tree(run: ContentRun) -> list[Finding]:
     findings = list(tree.findings)
     for rule in RULES:
         findings.extend(rule(tree))
+    # Against what this database last loaded: the one rule that is not about the files alone.
+    findings.extend(check_changes_against_loaded(tree))
     return findings
 
 

@@ -17,7 +17,6 @@ from curriculum.linting import lint_curriculum_tree
 from curriculum.loading import (
     KIND_NAME,
     PATTERNS,
-    VERSION_FILE,
     ContentTree,
     LessonSource,
     ModuleSource,
@@ -250,28 +249,13 @@ def _record_version(tree: ContentTree, *, now: Any) -> tuple[Tally, list[Finding
         return Tally("curriculum versions", added=1), []
     if row.module_hashes == hashes and row.changelog == changelog:
         return Tally("curriculum versions", unchanged=1), []
-    findings: list[Finding] = []
-    if row.module_hashes != hashes:
-        differ = sorted(
-            key
-            for key in hashes.keys() | row.module_hashes.keys()
-            if hashes.get(key) != row.module_hashes.get(key)
-        )
-        # A warning for now, and the version row follows the files. The changelog rule
-        # (a later issue) makes this an error: content must not change under a version.
-        findings.append(
-            warning(
-                VERSION_FILE,
-                1,
-                f"{version} was loaded before with other content ({', '.join(differ)}): "
-                "bump VERSION and add its CHANGELOG.md section",
-            )
-        )
+    # Only editorial changes reach here under a loaded version: the changelog rule
+    # (curriculum.changes) refuses substantive ones. The version follows the files.
     row.module_hashes = hashes
     row.changelog = changelog
     row.loaded_at = now
     row.save(update_fields=["module_hashes", "changelog", "loaded_at"])
-    return Tally("curriculum versions", changed=1), findings
+    return Tally("curriculum versions", changed=1), []
 
 
 def store_curriculum(run: ContentRun) -> LoadReport:

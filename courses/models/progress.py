@@ -25,6 +25,10 @@ class LessonProgress(models.Model):
     )
     first_viewed_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The curriculum version in force when the lesson was completed: the text the learner
+    # read. Set with completed_at and never changed, so a later edition of the lesson
+    # does not rewrite what this completion was of.
+    content_version = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name_plural = _("lesson progress")

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from courses import services
 from courses.content import COURSES_KIND, cpd_hours_for
 from courses.models import Course
 from curriculum import registry
+from curriculum.models import CurriculumVersion, Lesson
 from curriculum.services import CURRICULUM_KIND, ContentInvalid, lint_curriculum, load_curriculum
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +107,9 @@ def test_a_load_that_changes_a_lesson_touches_every_course(content: Path) -> Non
     # Cached course outlines are keyed by the course's updated_at (courses.selectors).
     load_curriculum(root=content)
     before = dict(Course.objects.values_list("slug", "updated_at"))
-    lesson = content / "core" / "c1" / "01-what-trauma-is.md"
-    lesson.write_text(lesson.read_text() + "\nOne more paragraph.\n")
+    # An editorial edit (lesson 02 declares it), so the same version loads again.
+    lesson = content / "core" / "c1" / "02-safety-and-choice.md"
+    lesson.write_text(lesson.read_text() + "\nOne more sentence.\n")
 
     load_curriculum(root=content)
 
@@ -177,3 +181,47 @@ def test_the_repositorys_content_lints_without_course_errors(kinds: None) -> Non
     root = Path(__file__).parents[2] / "curriculum" / "content"
     errors = [f.format() for f in lint_curriculum(root=root).errors if f.path == "courses.yaml"]
     assert errors == []
+
+
+def test_a_substantive_edit_makes_a_new_version_and_earlier_progress_keeps_the_old_one(
+    content: Path,
+) -> None:
+    load_curriculum(root=content)
+    course = Course.objects.get(slug="core")
+    learner = UserFactory()
+    enrollment = services.enroll_learner(user=learner, course=course)
+    first = Lesson.objects.get(slug="c1-what-trauma-is")
+    done_before = services.mark_lesson_complete(user=learner, course=course, lesson=first)
+
+    lesson = content / "core" / "c1" / "01-what-trauma-is.md"
+    lesson.write_text(lesson.read_text().replace("is described by", "is best described by"))
+    (content / "VERSION").write_text("1.1.0-draft\n")
+    changelog = content / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text().replace(
+            "# Changelog\n",
+            "# Changelog\n\n## 1.1.0-draft — 2026-12-01\n\n"
+            "- core/c1: trauma defined more exactly (substantive).\n",
+        )
+    )
+    load_curriculum(root=content)
+
+    versions = dict(CurriculumVersion.objects.values_list("version", "module_hashes"))
+    assert set(versions) == {"1.0.0-draft", "1.1.0-draft"}
+    assert versions["1.0.0-draft"]["core/c1"] != versions["1.1.0-draft"]["core/c1"]
+    assert "is best described by" in Lesson.objects.get(pk=first.pk).body
+    # What was earned before still names the version it was earned on.
+    done_before.refresh_from_db()
+    enrollment.refresh_from_db()
+    assert done_before.content_version == "1.0.0-draft"
+    assert enrollment.content_version == "1.0.0-draft"
+    assert enrollment.cycles.get().content_version == "1.0.0-draft"
+    # Completing again changes nothing; a lesson completed now names the new version.
+    again = services.mark_lesson_complete(user=learner, course=course, lesson=first)
+    assert (again.completed_at, again.content_version) == (
+        done_before.completed_at,
+        "1.0.0-draft",
+    )
+    second = Lesson.objects.get(slug="c1-safety-and-choice")
+    done_after = services.mark_lesson_complete(user=learner, course=course, lesson=second)
+    assert done_after.content_version == "1.1.0-draft"

@@ -41,3 +41,22 @@ def edit(content: Path) -> Edit:
         file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     return replace
+
+
+type Bump = Callable[..., None]
+
+
+@pytest.fixture
+def bump(content: Path) -> Bump:
+    """Set a new VERSION with its CHANGELOG.md section, one line per change given:
+    what a substantive change needs before it loads."""
+
+    def new_version(version: str, *changes: str) -> None:
+        (content / "VERSION").write_text(f"{version}\n", encoding="utf-8")
+        changelog = content / "CHANGELOG.md"
+        text = changelog.read_text(encoding="utf-8")
+        lines = "".join(f"- {change}\n" for change in changes)
+        section = f"# Changelog\n\n## {version} — 2026-12-01\n\n{lines}"
+        changelog.write_text(text.replace("# Changelog\n", section, 1), encoding="utf-8")
+
+    return new_version

@@ -11,6 +11,8 @@ from curriculum.linting import RULES
 from curriculum.services import lint_curriculum
 from tests.curriculum.conftest import Edit
 
+pytestmark = pytest.mark.django_db
+
 
 def lint(root: Path) -> list[str]:
     return [finding.format() for finding in lint_curriculum(root=root).findings]

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from curriculum.models import CurriculumVersion, Lesson, Module, Track
-from curriculum.services import ContentInvalid, ContentMissing, load_curriculum
-from tests.curriculum.conftest import Edit
+from curriculum.services import ContentInvalid, ContentMissing, lint_curriculum, load_curriculum
+from tests.curriculum.conftest import Bump, Edit
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +89,10 @@ def test_a_second_load_reads_one_query_per_model_whatever_the_size(
     content: Path, django_assert_num_queries: Any
 ) -> None:
     load_curriculum(root=content)
-    # Tracks, modules, lessons, the version; plus the savepoint and its release
-    # (the test's own transaction turns the load's atomic block into a savepoint).
-    with django_assert_num_queries(4 + 2):
+    # The changelog rule's baseline (the latest version, the current lessons); tracks,
+    # modules, lessons, the version; plus the savepoint and its release (the test's own
+    # transaction turns the load's atomic block into a savepoint).
+    with django_assert_num_queries(2 + 4 + 2):
         load_curriculum(root=content)
 
 
@@ -116,12 +117,15 @@ def test_an_edited_lesson_is_updated_and_nothing_else(content: Path, edit: Edit)
     assert after["Track"] == before["Track"]
 
 
-def test_a_removed_lesson_is_retired_and_its_row_kept(content: Path, edit: Edit) -> None:
+def test_a_removed_lesson_is_retired_and_its_row_kept(
+    content: Path, edit: Edit, bump: Bump
+) -> None:
     load_curriculum(root=content)
     lesson = Lesson.objects.get(slug="c1-safety-and-choice")
 
     (content / "core/c1/02-safety-and-choice.md").unlink()
     edit("core/c1/module.yaml", "minutes: 30", "minutes: 15")  # the module's sum
+    bump("1.0.1-draft", "core/c1: lesson c1-safety-and-choice removed (substantive).")
     result = load_curriculum(root=content)
 
     assert tallies(result)["lessons"] == (0, 0, 1, 2)
@@ -133,25 +137,29 @@ def test_a_removed_lesson_is_retired_and_its_row_kept(content: Path, edit: Edit)
     assert load_curriculum(root=content).writes == 0
 
 
-def test_a_lesson_that_comes_back_is_current_again(content: Path, edit: Edit) -> None:
+def test_a_lesson_that_comes_back_is_current_again(content: Path, edit: Edit, bump: Bump) -> None:
     load_curriculum(root=content)
     saved = (content / "core/c1/02-safety-and-choice.md").read_text()
     (content / "core/c1/02-safety-and-choice.md").unlink()
     edit("core/c1/module.yaml", "minutes: 30", "minutes: 15")
+    bump("1.0.1-draft", "core/c1: lesson c1-safety-and-choice removed (substantive).")
     load_curriculum(root=content)
 
     (content / "core/c1/02-safety-and-choice.md").write_text(saved)
     edit("core/c1/module.yaml", "minutes: 15", "minutes: 30")
+    bump("1.0.2-draft", "core/c1: lesson c1-safety-and-choice restored (substantive).")
     result = load_curriculum(root=content)
 
     assert tallies(result)["lessons"] == (0, 1, 0, 2)
     assert Lesson.objects.current().filter(slug="c1-safety-and-choice").exists()
 
 
-def test_a_removed_track_retires_it_with_its_modules_and_lessons(content: Path, edit: Edit) -> None:
+def test_a_removed_track_retires_it_with_its_modules_and_lessons(
+    content: Path, edit: Edit, bump: Bump
+) -> None:
     load_curriculum(root=content)
-    edit("CHANGELOG.md", "- legal/l1: first edition (substantive).\n", "")
     shutil.rmtree(content / "law")
+    bump("1.0.1-draft", "legal/l1: the legal track is withdrawn (substantive).")
 
     result = load_curriculum(root=content)
 
@@ -280,27 +288,58 @@ def test_a_new_version_adds_a_row_and_keeps_the_old_one(content: Path, edit: Edi
     assert versions["1.0.0-draft"]["legal/l1"] == versions["1.0.1-draft"]["legal/l1"]
 
 
-def test_other_content_under_the_same_version_is_a_warning_for_now(
-    content: Path, edit: Edit
-) -> None:
-    # Becomes an error with the changelog rule (a later issue); until then the row
-    # follows the files so that the next load is quiet.
+def test_an_editorial_change_loads_under_the_same_version(content: Path, edit: Edit) -> None:
     load_curriculum(root=content)
+    # Lesson 02 declares `change: editorial`.
     edit("core/c1/02-safety-and-choice.md", "comes first", "always comes first")
 
     result = load_curriculum(root=content)
 
-    [finding] = result.findings
-    assert not finding.is_error
-    assert finding.format() == (
-        "VERSION:1: warning: 1.0.0-draft was loaded before with other content (core/c1): "
-        "bump VERSION and add its CHANGELOG.md section"
-    )
+    assert result.findings == ()
+    assert tallies(result)["curriculum versions"] == (0, 1, 0, 0)
     assert (
         CurriculumVersion.objects.get().module_hashes["core/c1"]
         == Module.objects.get(slug="c1").content_hash
     )
-    assert load_curriculum(root=content).findings == ()
+    assert load_curriculum(root=content).writes == 0
+
+
+def test_a_substantive_change_under_a_loaded_version_is_refused(content: Path, edit: Edit) -> None:
+    load_curriculum(root=content)
+    before = Lesson.objects.get(slug="c1-what-trauma-is").body
+    edit("core/c1/01-what-trauma-is.md", "is described by", "is best described by")
+
+    with pytest.raises(ContentInvalid) as raised:
+        load_curriculum(root=content)
+
+    assert [f.format() for f in raised.value.findings if f.is_error] == [
+        "VERSION:1: error: 1.0.0-draft was already loaded, and the content changed "
+        "substantively since (core/c1: changes lesson c1-what-trauma-is (substantive)): set "
+        "a new VERSION and add its CHANGELOG.md section naming each module"
+    ]
+    assert Lesson.objects.get(slug="c1-what-trauma-is").body == before
+
+
+def test_a_new_version_must_name_each_substantively_changed_module(
+    content: Path, edit: Edit
+) -> None:
+    load_curriculum(root=content)
+    edit("core/c1/01-what-trauma-is.md", "is described by", "is best described by")
+    (content / "law/l1/01-the-hearing.md").unlink()
+    edit("VERSION", "1.0.0-draft", "1.1.0-draft")
+    edit(
+        "CHANGELOG.md",
+        "# Changelog\n",
+        "# Changelog\n\n## 1.1.0-draft — 2026-12-01\n\n- core/c1: trauma defined more exactly (substantive).\n",
+    )
+
+    messages = [f.format() for f in lint_curriculum(root=content).findings if f.is_error]
+
+    assert messages == [
+        "CHANGELOG.md:3: error: the 1.1.0-draft section does not name legal/l1, which changed "
+        "substantively (removes lesson l1-the-hearing): add a line such as "
+        "'- legal/l1: <what changed> (substantive).'"
+    ]
 
 
 def test_a_missing_directory_is_refused(tmp_path: Path) -> None:
@@ -342,16 +381,17 @@ def test_command_refuses_to_load_with_errors_and_prints_them(
     assert not Track.objects.exists()
 
 
-def test_command_prints_the_version_warning(
+def test_command_refuses_a_substantive_change_under_the_same_version(
     content: Path, edit: Edit, capsys: pytest.CaptureFixture[str]
 ) -> None:
     call_command("load_curriculum", path=content)
-    edit("core/c1/02-safety-and-choice.md", "comes first", "always comes first")
+    edit("core/c1/01-what-trauma-is.md", "is described by", "is best described by")
     capsys.readouterr()
 
-    call_command("load_curriculum", path=content)
+    with pytest.raises(CommandError):
+        call_command("load_curriculum", path=content)
 
     assert (
-        f"{content.as_posix()}/VERSION:1: warning: 1.0.0-draft was loaded before"
-        in capsys.readouterr().out
+        f"{content.as_posix()}/VERSION:1: error: 1.0.0-draft was already loaded"
+        in capsys.readouterr().err
     )

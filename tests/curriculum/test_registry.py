@@ -14,6 +14,8 @@ from curriculum.models import CurriculumVersion, Lesson, Module, Track
 from curriculum.registry import ContentKind, ContentRun, Finding, LoadReport, Tally, error
 from curriculum.services import ContentInvalid, lint_curriculum, load_curriculum
 
+pytestmark = pytest.mark.django_db  # the curriculum linter compares with the last load
+
 
 @dataclass
 class FakeKind:

@@ -1,0 +1,84 @@
+"""The changelog rule: content that changed substantively since this database last
+loaded it needs a new VERSION whose CHANGELOG.md section names each such module
+(CURRICULUM.md, "File format"; DESIGN.md §4, flow 4).
+
+What counts as substantive is what the author declares in the lesson's front matter
+(`change: substantive`), plus adding or removing a lesson. An editorial change (a typo,
+a broken link) may be loaded under the same version: the version's module hashes then
+follow the files. The baseline is the database: `lint_curriculum` on a database that
+has never loaded the curriculum has nothing to compare against and reports nothing.
+"""
+
+import re
+from collections import defaultdict
+
+from curriculum.loading import CHANGELOG_FILE, VERSION_FILE, ContentTree
+from curriculum.models import CurriculumVersion, Lesson
+from curriculum.registry import Finding, error
+
+
+def substantive_changes(tree: ContentTree) -> dict[str, list[str]]:
+    """ "<track-id>/<module-id>" -> what changed substantively since the last load."""
+    loaded = {
+        slug: (content_hash, module_key)
+        for slug, content_hash, module_key in (
+            (
+                row["slug"],
+                row["content_hash"],
+                f"{row['module__track__slug']}/{row['module__slug']}",
+            )
+            for row in Lesson.objects.current().values(
+                "slug", "content_hash", "module__slug", "module__track__slug"
+            )
+        )
+    }
+    changes: dict[str, list[str]] = defaultdict(list)
+    present: set[str] = set()
+    for track, module in tree.modules():
+        key = f"{track.id}/{module.id}"
+        for lesson in module.lessons:
+            if lesson.front is None or not lesson.id:
+                continue
+            present.add(lesson.id)
+            before = loaded.get(lesson.id)
+            if before is None:
+                changes[key].append(f"adds lesson {lesson.id}")
+            elif before[0] != lesson.content_hash and lesson.front.get("change") == "substantive":
+                changes[key].append(f"changes lesson {lesson.id} (substantive)")
+    for slug, (_hash, key) in loaded.items():
+        if slug not in present:
+            changes[key].append(f"removes lesson {slug}")
+    return dict(changes)
+
+
+def check_changes_against_loaded(tree: ContentTree) -> list[Finding]:
+    latest = CurriculumVersion.objects.order_by("-loaded_at", "-pk").first()
+    if latest is None or tree.version is None or tree.changelog is None:
+        return []
+    changes = substantive_changes(tree)
+    if not changes:
+        return []
+    summary = "; ".join(f"{key}: {', '.join(what)}" for key, what in sorted(changes.items()))
+    if CurriculumVersion.objects.filter(version=tree.version).exists():
+        return [
+            error(
+                VERSION_FILE,
+                1,
+                f"{tree.version} was already loaded, and the content changed substantively "
+                f"since ({summary}): set a new VERSION and add its CHANGELOG.md section "
+                "naming each module",
+            )
+        ]
+    section = tree.changelog.section(tree.version)
+    if section is None:
+        return []  # check_changelog reports the missing section
+    return [
+        error(
+            CHANGELOG_FILE,
+            section.line,
+            f"the {tree.version} section does not name {key}, which changed substantively "
+            f"({', '.join(what)}): add a line such as '- {key}: <what changed> (substantive).'",
+        )
+        for key, what in sorted(changes.items())
+        if not re.search(rf"(?<![\w/-]){re.escape(key)}(?![\w/-])", section.body)
+    ]
