@@ -66,3 +66,27 @@ def test_a_lesson_page_shows_the_rendered_body_with_its_references(staff_client:
     assert 'id="fn:R1"' in response.text
     assert "An Author. <cite>A Title</cite>. A Publisher, 2020." in response.text
     assert "<script>alert(1)</script>" not in response.text
+
+
+def test_a_module_page_shows_its_version_history_and_sources(staff_client: Client) -> None:
+    module = ModuleFactory(slug="c1", track=TrackFactory(slug="core"))
+    key = "core/c1"
+    CurriculumVersionFactory(
+        version="1.0.0-draft", module_hashes={key: "a" * 64}, changelog="- core/c1: first."
+    )
+    CurriculumVersionFactory(version="1.0.1-draft", module_hashes={key: "a" * 64}, changelog="")
+    CurriculumVersionFactory(
+        version="1.1.0-draft",
+        module_hashes={key: "b" * 64},
+        changelog="- core/c1: trauma defined more exactly (substantive).\n- core/c2: other.",
+    )
+
+    page = staff_client.get(reverse("admin:curriculum_module_change", args=[module.pk])).text
+
+    assert "<td>1.0.0-draft</td>" in page and "<td>1.1.0-draft</td>" in page
+    # 1.0.1 did not change this module, so it is not part of its history.
+    assert "<td>1.0.1-draft</td>" not in page
+    assert "- core/c1: trauma defined more exactly (substantive)." in page
+    assert "core/c2: other" not in page
+    assert "<code>bbbbbbbbbbbb</code>" in page
+    assert "An Author. <cite>A Title</cite>. A Publisher, 2020." in page
