@@ -4,6 +4,7 @@ the source of truth, changed by review and `load_curriculum`, never here."""
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -74,10 +75,34 @@ def version_history(module: Module) -> SafeString:
     )
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    """Modules whose `next_review_on` has passed (docs/content-governance.md)."""
+
+    title = _("review")
+    parameter_name = "review_due"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", str(_("Review due")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.filter(next_review_on__lte=timezone.localdate())
+        return queryset
+
+
 @admin.register(Module)
 class ModuleAdmin(ReadOnlyAdmin[Module]):
-    list_display = ("title", "slug", "track", "order", "minutes", "review_status", "retired_at")
-    list_filter = (CurrentListFilter, "review_status", "track")
+    list_display = (
+        "title",
+        "slug",
+        "track",
+        "order",
+        "minutes",
+        "review_status",
+        "next_review_on",
+        "retired_at",
+    )
+    list_filter = (CurrentListFilter, ReviewDueFilter, "review_status", "track")
     list_select_related = ("track",)
     search_fields = ("slug", "title")
     readonly_fields = ("history", "sources")

@@ -90,3 +90,14 @@ def test_a_module_page_shows_its_version_history_and_sources(staff_client: Clien
     assert "core/c2: other" not in page
     assert "<code>bbbbbbbbbbbb</code>" in page
     assert "An Author. <cite>A Title</cite>. A Publisher, 2020." in page
+
+
+def test_modules_whose_review_is_due_can_be_listed(staff_client: Client) -> None:
+    ModuleFactory(title="Due module", next_review_on="2020-01-01")
+    ModuleFactory(title="Later module", next_review_on="2999-01-01")
+    ModuleFactory(title="Never reviewed module")
+
+    page = staff_client.get(reverse("admin:curriculum_module_changelist") + "?review_due=yes").text
+
+    assert "Due module" in page
+    assert "Later module" not in page and "Never reviewed module" not in page
