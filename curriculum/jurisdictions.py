@@ -12,6 +12,7 @@ JURISDICTIONS: dict[str, str] = {
     "council-of-europe": "Council of Europe",
     "eu": "European Union",
     "us": "United States (federal)",
+    "england": "England",
     "england-wales": "England and Wales",
     "scotland": "Scotland",
     "northern-ireland": "Northern Ireland",

@@ -316,6 +316,9 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
     return Axe().run(page).response["violations"]
 
 
+type AxeCheck = Callable[[Page], list[dict[str, Any]]]
+
+
 @pytest.fixture
 def axe_check() -> Callable[[Page], list[dict[str, Any]]]:
     """`axe_check(page)` fails the test on serious or critical axe violations and returns

@@ -9,7 +9,7 @@ place can only have come from the server."""
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,15 +24,13 @@ from courses.models import Course, LessonProgress, ReadingPlace
 from courses.selectors import course_lessons
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import build_core_course
-from tests.e2e.conftest import CSP_LISTENER, DEFAULT_TIMEOUT_MS
+from tests.e2e.conftest import CSP_LISTENER, DEFAULT_TIMEOUT_MS, AxeCheck
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
 SECTION = "what-it-looks-like-in-practice"
 SECTION_TITLE = "What it looks like in practice"
-
-AxeCheck = Callable[[Page], list[dict[str, Any]]]
 
 
 @pytest.fixture
