@@ -8,55 +8,21 @@ their own enrolments.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import request_user
-from courses.models import Course, Enrollment
-from curriculum.models import CurriculumVersion, Lesson, Module, Track
+from courses import catalogue
+from courses.models import Course
+from curriculum.models import Lesson, Module
 
 
 @require_GET
 def curriculum_overview(request: HttpRequest) -> HttpResponse:
-    tracks = list(Track.objects.current())
-    modules = list(
-        Module.objects.current()
-        .filter(track__in=tracks)
-        .annotate(lesson_count=Count("lessons", filter=Q(lessons__retired_at__isnull=True)))
-        .order_by("order", "slug")
-    )
-    by_track: dict[int, list[Module]] = {track.pk: [] for track in tracks}
-    for module in modules:
-        by_track[module.track_id].append(module)
-    courses = []
-    for course in Course.objects.published().prefetch_related("tracks"):
-        course_tracks = {track.pk for track in course.tracks.all()}
-        courses.append(
-            {
-                "course": course,
-                "tracks": [track for track in tracks if track.pk in course_tracks],
-                "modules": sum(len(by_track.get(pk, [])) for pk in course_tracks),
-            }
-        )
-    versions = list(CurriculumVersion.objects.order_by("-loaded_at", "-pk"))
     return render(
-        request,
-        "catalogue/curriculum.html",
-        {
-            "courses": courses,
-            "tracks": [
-                (track, by_track[track.pk], sum(m.minutes for m in by_track[track.pk]))
-                for track in tracks
-            ],
-            "version": versions[0] if versions else None,
-            "versions": versions,
-            "module_count": len(modules),
-            "lesson_count": sum(module.lesson_count for module in modules),
-            "statuses": sorted({module.review_status for module in modules}),
-        },
+        request, "catalogue/curriculum.html", {"catalogue": catalogue.curriculum_catalogue()}
     )
 
 
@@ -82,13 +48,7 @@ def lesson_link(request: HttpRequest, lesson_slug: str) -> HttpResponse:
     recent course that has it, or its module's public page when they take none."""
     user = request_user(request)
     lesson = get_object_or_404(Lesson.objects.current().select_related("module"), slug=lesson_slug)
-    enrollment = (
-        Enrollment.objects.of(user)
-        .filter(course__tracks=lesson.module.track_id)
-        .select_related("course")
-        .order_by("-started_at")
-        .first()
-    )
+    enrollment = catalogue.latest_enrollment_with(user=user, lesson=lesson)
     if enrollment is None:
         url = reverse("catalogue:module", args=[lesson.module.slug])
         return redirect(f"{url}#lesson-{lesson.slug}")

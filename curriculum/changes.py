@@ -19,17 +19,11 @@ from curriculum.registry import Finding, error
 
 def substantive_changes(tree: ContentTree) -> dict[str, list[str]]:
     """ "<track-id>/<module-id>" -> what changed substantively since the last load."""
+    # lesson id -> (its content hash, "<track-id>/<module-id>") as last loaded.
     loaded = {
-        slug: (content_hash, module_key)
-        for slug, content_hash, module_key in (
-            (
-                row["slug"],
-                row["content_hash"],
-                f"{row['module__track__slug']}/{row['module__slug']}",
-            )
-            for row in Lesson.objects.current().values(
-                "slug", "content_hash", "module__slug", "module__track__slug"
-            )
+        row["slug"]: (row["content_hash"], f"{row['module__track__slug']}/{row['module__slug']}")
+        for row in Lesson.objects.current().values(
+            "slug", "content_hash", "module__slug", "module__track__slug"
         )
     }
     changes: dict[str, list[str]] = defaultdict(list)
@@ -52,8 +46,7 @@ def substantive_changes(tree: ContentTree) -> dict[str, list[str]]:
 
 
 def check_changes_against_loaded(tree: ContentTree) -> list[Finding]:
-    latest = CurriculumVersion.objects.order_by("-loaded_at", "-pk").first()
-    if latest is None or tree.version is None or tree.changelog is None:
+    if tree.version is None or tree.changelog is None or not CurriculumVersion.objects.exists():
         return []
     changes = substantive_changes(tree)
     if not changes:

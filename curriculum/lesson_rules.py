@@ -272,8 +272,9 @@ def check_lesson_shape(tree: ContentTree) -> Iterator[Finding]:
     """Every lesson ends with its key points and a reflection prompt, and the prompt says
     not to write case or client details (CURRICULUM.md rule 6)."""
     for _module, lesson in _lessons(tree):
-        by_title = {s.title: s for s in sections(lesson) if s.level == 2}
-        titles = [s.title for s in sections(lesson) if s.level == 2]
+        top = [s for s in sections(lesson) if s.level == 2]
+        by_title = {s.title: s for s in top}
+        titles = [s.title for s in top]
         if KEY_POINTS not in by_title:
             yield error(
                 lesson.path, None, f"has no '## {KEY_POINTS}' section before its reflection"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TypeIs
 
 from curriculum.changes import check_changes_against_loaded
-from curriculum.lesson_rules import LESSON_RULES, body_lines
+from curriculum.lesson_rules import CITATION_RE, LESSON_RULES, body_lines
 from curriculum.loading import (
     CHANGELOG_FILE,
     KIND_NAME,
@@ -39,7 +39,6 @@ SEMVER_RE = re.compile(
     r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?$"
 )
 # A citation `[^R1]`, and a footnote definition `[^R1]: …` at the start of a line.
-CITATION_RE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 FOOTNOTE_DEFINITION_RE = re.compile(r"^ {0,3}\[\^([^\]]+)\]:")
 # A line opts out of the terminology check with a reason: `<!-- term-ok: reason -->` in
 # Markdown, or a `# term-ok: reason` comment on a YAML value's lines.

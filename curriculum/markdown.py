@@ -220,7 +220,9 @@ class _InternalLinks(Treeprocessor):
                 element.set("href", reverse(name, args=[match[2]]))
 
 
-class _ReferencesExtension(Extension):
+class _CurriculumExtension(Extension):
+    """The curriculum's own syntax: cited references, jurisdiction labels, internal links."""
+
     def __init__(self, definitions: list[tuple[str, str]]) -> None:
         super().__init__()
         self.definitions = definitions
@@ -259,7 +261,7 @@ def _converter(definitions: list[tuple[str, str]]) -> markdown.Markdown:
             ),
             TocExtension(marker="", toc_depth="1-6"),
             "sane_lists",
-            _ReferencesExtension(definitions),
+            _CurriculumExtension(definitions),
         ],
         output_format="html",
     )

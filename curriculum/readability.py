@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 _FENCE_RE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.M | re.S)
-_FRONT_RE = re.compile(r"<!--.*?-->", re.S)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _CITATION_RE = re.compile(r"\[\^[^\]]*\]")
@@ -69,7 +69,7 @@ def prose_blocks(body: str) -> list[str]:
     """The lesson's prose as plain text, one string per paragraph, list item or heading;
     code, comments, images, citations and jurisdiction labels removed."""
     text = _FENCE_RE.sub("", body)
-    text = _FRONT_RE.sub("", text)
+    text = _COMMENT_RE.sub("", text)
     text = _LABEL_RE.sub("", text)
     text = _IMAGE_RE.sub("", text)
     text = _LINK_RE.sub(r"\1", text)
