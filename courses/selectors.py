@@ -9,14 +9,12 @@ them in Python.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F
 
 from accounts.models import User
 from courses.models import Course, EnrollmentCycle, LessonProgress, ReadingPlace
-from curriculum.markdown import markdown_key
+from courses.outline import CourseOutline, OutlineLesson, course_outline, current_version
 from curriculum.models import Lesson, Module
 
 
@@ -89,172 +87,56 @@ class CourseProgress:
     minutes: int
 
 
-def _count(
-    queryset: models.QuerySet[LessonProgress] | models.QuerySet[Lesson], by: str
-) -> Subquery:
-    # COUNT(*) of a correlated subquery: grouping by the column the subquery is
-    # correlated on leaves one group, so the subquery returns one row (or none: 0).
-    return Subquery(queryset.order_by().values(by).annotate(n=Count("pk")).values("n"))
-
-
-def course_progress(*, course: Course, cycle: EnrollmentCycle | None) -> CourseProgress:
-    """Lessons completed and in total, per module and for the course, in one query."""
-    completed: models.Expression = Value(0)
-    if cycle is not None:
-        completed = Coalesce(
-            _count(
-                LessonProgress.objects.filter(
-                    cycle=cycle,
-                    completed_at__isnull=False,
-                    lesson__module=OuterRef("pk"),
-                    lesson__retired_at__isnull=True,
+def course_progress(*, outline: CourseOutline, completed: Iterable[int]) -> CourseProgress:
+    """Lessons completed and in total, per module and for the course, counted against
+    the outline the learner reads, with no query (`completed`: any lesson ids)."""
+    done = set(completed)
+    rows = []
+    for module_id in outline.module_ids():
+        lessons = outline.lessons_of(module_id)
+        rows.append(
+            ModuleProgress(
+                module=outline.module(module_id),
+                progress=Progress(
+                    completed=sum(1 for each in lessons if each.pk in done), total=len(lessons)
                 ),
-                "lesson__module",
-            ),
-            0,
+            )
         )
-    modules = list(
-        course_modules(course).annotate(
-            lessons_total=Count("lessons", filter=Q(lessons__retired_at__isnull=True)),
-            lessons_completed=completed,
-        )
-    )
-    rows = [
-        ModuleProgress(
-            module=module,
-            progress=Progress(
-                completed=module.lessons_completed,
-                total=module.lessons_total,
-            ),
-        )
-        for module in modules
-    ]
     return CourseProgress(
         modules=rows,
         progress=Progress(
             completed=sum(row.progress.completed for row in rows),
             total=sum(row.progress.total for row in rows),
         ),
-        minutes=sum(module.minutes for module in modules),
+        minutes=sum(row.module.minutes for row in rows),
     )
 
 
 @dataclass(frozen=True)
 class LessonStatus:
-    lesson: Lesson
+    lesson: OutlineLesson
     is_completed: bool
 
 
-def module_lessons(*, module: Module, cycle: EnrollmentCycle | None) -> list[LessonStatus]:
-    """The module's current lessons with whether the learner completed each, in one query."""
-    lessons = Lesson.objects.current().filter(module=module).order_by("order", "slug")
-    if cycle is None:
-        return [LessonStatus(lesson=lesson, is_completed=False) for lesson in lessons]
-    completed = LessonProgress.objects.filter(
-        cycle=cycle, lesson=OuterRef("pk"), completed_at__isnull=False
-    )
+def module_lessons(
+    *, outline: CourseOutline, module_id: int, completed: Iterable[int]
+) -> list[LessonStatus]:
+    """The module's lessons in the outline with whether the learner completed each."""
+    done = set(completed)
     return [
-        LessonStatus(lesson=lesson, is_completed=lesson.is_completed)
-        for lesson in lessons.annotate(is_completed=models.Exists(completed))
+        LessonStatus(lesson=each, is_completed=each.pk in done)
+        for each in outline.lessons_of(module_id)
     ]
 
 
-# --- The course's outline ------------------------------------------------------------------
-
-OUTLINE_CACHE_TIMEOUT = 60 * 60 * 24
-_MODULE_FIELDS = ("id", "track_id", "slug", "title", "content_note", "references", "review_status")
-_LESSON_FIELDS = ("id", "module_id", "slug", "title", "minutes", "body", "content_hash")
+# --- Reading a course's outline ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OutlineLesson:
-    """A lesson of the outline: enough for the lesson page and its neighbours' links."""
-
-    pk: int
-    module_id: int
-    slug: str
-    title: str
-    # The cache key of the lesson's rendered Markdown (curriculum.markdown.markdown_key),
-    # hashed once per outline instead of on every request.
-    markdown_key: str
-
-
-@dataclass(frozen=True)
-class CourseOutline:
-    """The course's current lessons in reading order, with their modules: what the lesson
-    page needs of the curriculum, cached per course (`course_outline`)."""
-
-    lessons: tuple[OutlineLesson, ...]
-    # Field values, not model instances: cheap to unpickle, fresh instances per request.
-    modules: dict[int, tuple[object, ...]]
-    bodies: dict[int, tuple[object, ...]]
-
-    def index_of(self, slug: str) -> int | None:
-        return next((i for i, each in enumerate(self.lessons) if each.slug == slug), None)
-
-    def includes(self, lesson_id: int) -> bool:
-        return any(each.pk == lesson_id for each in self.lessons)
-
-    def lesson(self, index: int) -> Lesson:
-        """The lesson at `index` as an unsaved-looking instance of its row, with its module
-        attached (never saved: the page only reads it)."""
-        entry = self.lessons[index]
-        lesson = Lesson(**dict(zip(_LESSON_FIELDS, self.bodies[entry.pk], strict=True)))
-        lesson.module = Module(
-            **dict(zip(_MODULE_FIELDS, self.modules[entry.module_id], strict=True))
-        )
-        lesson._state.adding = False
-        lesson.module._state.adding = False
-        return lesson
-
-
-def _outline_key(course: Course) -> str:
-    # Bump the "1" when CourseOutline's shape changes: outlines pickled by the old code
-    # are then never read again.
-    return f"courses:outline:1:{course.pk}:{course.updated_at.isoformat()}"
-
-
-def course_outline(course: Course) -> CourseOutline:
-    """The course's outline, from the cache when it holds one for this version of the
-    course, else in two queries (lessons, then their modules).
-
-    The key carries the course's `updated_at`, which the content loader touches on every
-    course whenever a load changes anything (courses.content): a reload retires every
-    cached outline in every process, and the course row the page loads anyway says which
-    outline is current. The curriculum changes only through the loader (its admin is
-    read-only)."""
-    key = _outline_key(course)
-    outline = cache.get(key)
-    if isinstance(outline, CourseOutline):
-        return outline
-    rows = list(course_lessons(course).values_list(*_LESSON_FIELDS))
-    modules = {
-        row[0]: row
-        for row in Module.objects.filter(pk__in={row[1] for row in rows}).values_list(
-            *_MODULE_FIELDS
-        )
-    }
-    outline = CourseOutline(
-        lessons=tuple(
-            OutlineLesson(
-                pk=row[0],
-                module_id=row[1],
-                slug=row[2],
-                title=row[3],
-                markdown_key=markdown_key(row[5], modules[row[1]][5]),
-            )
-            for row in rows
-        ),
-        modules=modules,
-        bodies={row[0]: row for row in rows},
-    )
-    cache.set(key, outline, OUTLINE_CACHE_TIMEOUT)
-    return outline
-
-
-def completed_lesson_ids(*, cycle: EnrollmentCycle) -> set[int]:
+def completed_lesson_ids(*, cycle: EnrollmentCycle | None) -> set[int]:
     """The lessons completed in the cycle (retired ones too: count them against an
-    outline), in one query of ids only."""
+    outline), in one query of ids only; none before the learner starts."""
+    if cycle is None:
+        return set()
     return set(
         LessonProgress.objects.filter(cycle=cycle, completed_at__isnull=False).values_list(
             "lesson_id", flat=True
@@ -323,17 +205,19 @@ class CourseCard:
 
 def learner_courses(*, user: User) -> list[CourseCard]:
     """The courses offered to the learner and those they are enrolled in, each with
-    progress in its current cycle: four queries, whatever the number of courses, modules,
-    lessons or progress rows."""
+    progress in its current cycle: five queries, whatever the number of courses, modules,
+    lessons or progress rows, plus one for each course the learner reads at an earlier
+    curriculum version (and its outline, when not cached): rare, as only a substantive
+    new edition makes one."""
     visible = list(Course.objects.visible_to(user))
     # The current cycle of each enrolment is its highest number.
-    cycles: dict[int, int] = {}
-    for course_id, cycle_id in (
+    cycles: dict[int, EnrollmentCycle] = {}
+    for cycle in (
         EnrollmentCycle.objects.filter(enrollment__user=user)
+        .select_related("enrollment")
         .order_by("enrollment__course", "number")
-        .values_list("enrollment__course", "pk")
     ):
-        cycles[course_id] = cycle_id
+        cycles[cycle.enrollment.course_id] = cycle
     offered = {course.pk for course in _offered_to(visible, user.professional_role)}
     courses = [course for course in visible if course.pk in offered or course.pk in cycles]
     if not courses:
@@ -348,7 +232,7 @@ def learner_courses(*, user: User) -> list[CourseCard]:
     if cycles:
         completed = dict(
             LessonProgress.objects.filter(
-                cycle__in=cycles.values(),
+                cycle__in=[cycle.pk for cycle in cycles.values()],
                 completed_at__isnull=False,
                 lesson__retired_at__isnull=True,
                 lesson__module__retired_at__isnull=True,
@@ -359,14 +243,23 @@ def learner_courses(*, user: User) -> list[CourseCard]:
             .values_list("cycle__enrollment__course")
             .annotate(n=Count("pk"))
         )
+    progress = {
+        course.pk: Progress(completed=completed.get(course.pk, 0), total=totals.get(course.pk, 0))
+        for course in courses
+    }
+    version = current_version() if cycles else ""
+    for course in courses:
+        pinned = cycles.get(course.pk)
+        if pinned is not None and pinned.content_version != version:
+            # Pinned to an earlier version: count against that version's outline.
+            outline = course_outline(course, pinned.content_version)
+            done = completed_lesson_ids(cycle=pinned)
+            progress[course.pk] = Progress(
+                completed=sum(1 for each in outline.lessons if each.pk in done),
+                total=len(outline.lessons),
+            )
     return [
-        CourseCard(
-            course=course,
-            is_enrolled=course.pk in cycles,
-            progress=Progress(
-                completed=completed.get(course.pk, 0), total=totals.get(course.pk, 0)
-            ),
-        )
+        CourseCard(course=course, is_enrolled=course.pk in cycles, progress=progress[course.pk])
         for course in courses
     ]
 

@@ -30,8 +30,9 @@ from courses.models import (
     ReadingPlace,
 )
 from courses.models.progress import SECTION_ID_MAX_LENGTH
+from courses.outline import CourseOutline, course_outline, current_version
 from curriculum.markdown import lesson_sections
-from curriculum.models import CurriculumVersion, Lesson, Module
+from curriculum.models import Lesson, Module
 
 # The anchors the Markdown pipeline gives headings: letters, digits, hyphens, underscores.
 # A section id is also checked against the lesson's own headings.
@@ -66,12 +67,8 @@ class InvalidSection(CourseError):
 
 
 def _current_version() -> str:
-    version = (
-        CurriculumVersion.objects.order_by("-loaded_at", "-pk")
-        .values_list("version", flat=True)
-        .first()
-    )
-    if version is None:
+    version = current_version()
+    if not version:
         raise CurriculumNotLoaded("Load the curriculum before enrolling anyone.")
     return version
 
@@ -104,13 +101,20 @@ def _cycle_for(*, user: User, course: Course) -> EnrollmentCycle:
     return cycle
 
 
-def _require_lesson(*, course: Course, lesson: Lesson) -> None:
-    if not selectors.course_lessons(course).filter(pk=lesson.pk).exists():
+def _cycle_outline(course: Course, cycle: EnrollmentCycle) -> CourseOutline:
+    return course_outline(course, cycle.content_version)
+
+
+def _require_lesson(*, course: Course, cycle: EnrollmentCycle, lesson: Lesson) -> Lesson:
+    """The lesson as the cycle's version has it (its text decides which sections exist)."""
+    pinned = _cycle_outline(course, cycle).lesson_by_id(lesson.pk)
+    if pinned is None:
         raise NotInCourse(f"The lesson {lesson.slug!r} is not part of {course.slug!r}.")
+    return pinned
 
 
-def _require_module(*, course: Course, module: Module) -> None:
-    if not selectors.course_modules(course).filter(pk=module.pk).exists():
+def _require_module(*, course: Course, cycle: EnrollmentCycle, module: Module) -> None:
+    if module.pk not in _cycle_outline(course, cycle).modules:
         raise NotInCourse(f"The module {module.slug!r} is not part of {course.slug!r}.")
 
 
@@ -184,15 +188,10 @@ class _ReadingState:
     completed_at: datetime | None
 
 
-def _reading_state(
-    *, user: User, course: Course, lesson: Lesson, outline: selectors.CourseOutline
-) -> _ReadingState:
+def _reading_state(*, user: User, course: Course, lesson: Lesson) -> _ReadingState:
     """The learner's current cycle on the course with its place, the module entry and
     the lesson's progress: all that opening a lesson again needs, in one query
-    (annotations on the cycle). Whether the lesson is part of the course comes from the
-    course's outline, not the database."""
-    if not outline.includes(lesson.pk):
-        raise NotInCourse(f"The lesson {lesson.slug!r} is not part of {course.slug!r}.")
+    (annotations on the cycle)."""
     entries = ModuleEntry.objects.filter(cycle=OuterRef("pk"), module_id=lesson.module_id)
     progress = LessonProgress.objects.filter(cycle=OuterRef("pk"), lesson_id=lesson.pk)
     cycle = (
@@ -223,7 +222,7 @@ def open_lesson(
     user: User,
     course: Course,
     lesson: Lesson,
-    outline: selectors.CourseOutline | None = None,
+    outline: CourseOutline | None = None,
 ) -> LessonOpening:
     """Record that the learner opened the lesson, and say whether the module's content
     note must be shown first.
@@ -231,12 +230,16 @@ def open_lesson(
     The reading place moves to the lesson (keeping its section when it was already
     there, as when resuming, and ending a break). The first view of the lesson is
     recorded once the lesson itself is shown, not while its content note is.
-    `outline` is the course's outline when the caller has it already (the lesson page).
+    `outline` is the course's outline at the learner's version when the caller has it
+    already (the lesson page); whether the lesson is part of the course comes from it,
+    not the database.
     """
-    if outline is None:
-        outline = selectors.course_outline(course)
-    state = _reading_state(user=user, course=course, lesson=lesson, outline=outline)
+    state = _reading_state(user=user, course=course, lesson=lesson)
     cycle = state.cycle
+    if outline is None or outline.version != cycle.content_version:
+        outline = _cycle_outline(course, cycle)
+    if not outline.includes(lesson.pk):
+        raise NotInCourse(f"The lesson {lesson.slug!r} is not part of {course.slug!r}.")
     first_viewed_at, completed_at = state.first_viewed_at, state.completed_at
     place = _existing_place(cycle)
     has_note = bool(lesson.module.content_note.strip())
@@ -287,7 +290,7 @@ def acknowledge_content_note(*, user: User, course: Course, module: Module) -> M
     The note is then not shown again in this cycle; the first time counts.
     """
     cycle = _cycle_for(user=user, course=course)
-    _require_module(course=course, module=module)
+    _require_module(course=course, cycle=cycle, module=module)
     with transaction.atomic():
         entry, _ = ModuleEntry.objects.get_or_create(cycle=cycle, module=module)
         if entry.content_note_seen_at is None:
@@ -302,7 +305,7 @@ def save_place(*, user: User, course: Course, lesson: Lesson, section_id: str) -
     """Remember the section of the lesson the learner is reading (sent by the page's
     script as they leave it). Leaves a break as it is."""
     cycle = _cycle_for(user=user, course=course)
-    _require_lesson(course=course, lesson=lesson)
+    lesson = _require_lesson(course=course, cycle=cycle, lesson=lesson)
     section_id = _check_section(section_id, lesson)
     place = _existing_place(cycle)
     with transaction.atomic():
@@ -322,7 +325,7 @@ def take_break(*, user: User, course: Course, lesson: Lesson, section_id: str) -
     for anyone to read (DESIGN.md §5).
     """
     cycle = _cycle_for(user=user, course=course)
-    _require_lesson(course=course, lesson=lesson)
+    lesson = _require_lesson(course=course, cycle=cycle, lesson=lesson)
     section_id = _check_section(section_id, lesson)
     with transaction.atomic():
         return _put_place(
@@ -338,9 +341,10 @@ def mark_lesson_complete(*, user: User, course: Course, lesson: Lesson) -> Lesso
     """Record that the learner completed the lesson; idempotent, and never undone: the
     first completion time stands."""
     cycle = _cycle_for(user=user, course=course)
-    _require_lesson(course=course, lesson=lesson)
+    _require_lesson(course=course, cycle=cycle, lesson=lesson)
     now = timezone.now()
-    version = _current_version()
+    # The version the learner read it in: their cycle's.
+    version = cycle.content_version
     with transaction.atomic():
         progress, created = LessonProgress.objects.get_or_create(
             cycle=cycle,
@@ -374,20 +378,25 @@ def lesson_url(*, course: Course, lesson: Lesson, section_id: str = "") -> str:
     return f"{url}#{section_id}" if section_id else url
 
 
-def resume_target(*, user: User, course: Course) -> ResumeTarget | None:
+def resume_target(
+    *, user: User, course: Course, outline: CourseOutline | None = None
+) -> ResumeTarget | None:
     """Where "Resume" takes the learner on this course: the lesson and section of their
     saved place, on whatever device they are using now. None when they have no place,
-    or its lesson is no longer part of the course."""
-    place = (
-        ReadingPlace.objects.filter(enrollment__user=user, enrollment__course=course)
-        .select_related("lesson__module")
-        .first()
-    )
-    if place is None or not selectors.course_lessons(course).filter(pk=place.lesson_id).exists():
+    or its lesson is not part of the course at the version they read (`outline`, looked
+    up when the caller does not have it)."""
+    place = ReadingPlace.objects.filter(enrollment__user=user, enrollment__course=course).first()
+    if place is None:
+        return None
+    if outline is None:
+        cycle = _cycle_for(user=user, course=course)
+        outline = _cycle_outline(course, cycle)
+    lesson = outline.lesson_by_id(place.lesson_id)
+    if lesson is None:
         return None
     return ResumeTarget(
-        lesson=place.lesson,
+        lesson=lesson,
         section_id=place.section_id,
         on_break=place.on_break,
-        url=lesson_url(course=course, lesson=place.lesson, section_id=place.section_id),
+        url=lesson_url(course=course, lesson=lesson, section_id=place.section_id),
     )

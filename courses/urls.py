@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:course_slug>/", views.course_detail, name="course"),
     path("<slug:course_slug>/start/", views.start, name="start"),
     path("<slug:course_slug>/break/", views.break_page, name="break"),
+    path("<slug:course_slug>/edition/", views.move_edition, name="move_edition"),
     path(
         "<slug:course_slug>/modules/<slug:module_slug>/",
         views.module_detail,

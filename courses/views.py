@@ -17,20 +17,30 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import profile_required, request_user
 from accounts.models import User
-from courses import selectors, services
+from courses import selectors, services, versions
 from courses.models import Course
+from courses.outline import CourseOutline, course_outline
 from curriculum.markdown import lesson_sections, render_markdown
-from curriculum.models import Lesson, Module
+from curriculum.models import Lesson
 
 
 def _course(user: User, course_slug: str) -> Course:
-    return get_object_or_404(Course.objects.visible_to(user), slug=course_slug)
+    """The course, with the version the learner reads it at (`reading_version`)."""
+    return get_object_or_404(
+        Course.objects.visible_to(user).with_reading_version(user), slug=course_slug
+    )
+
+
+def _outline(course: Course) -> CourseOutline:
+    """The course's outline at the version the learner is pinned to (the current one
+    before they start)."""
+    return course_outline(course, getattr(course, "reading_version", None))
 
 
 def _lesson(course: Course, lesson_slug: str) -> Lesson:
-    """The course's current lesson with this slug, from the course's cached outline (the
-    same lookup the lesson page uses; services still check membership themselves)."""
-    outline = selectors.course_outline(course)
+    """The lesson with this slug in the learner's outline (the same lookup the lesson
+    page uses; services still check membership themselves)."""
+    outline = _outline(course)
     index = outline.index_of(lesson_slug)
     if index is None:
         raise Http404
@@ -49,14 +59,26 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     user = request_user(request)
     course = _course(user, course_slug)
     cycle = selectors.current_cycle(user=user, course=course)
+    outline = _outline(course)
+    current = course_outline(course)
     return render(
         request,
         "courses/course.html",
         {
             "course": course,
             "cycle": cycle,
-            "progress": selectors.course_progress(course=course, cycle=cycle),
-            "resume": services.resume_target(user=user, course=course) if cycle else None,
+            "progress": selectors.course_progress(
+                outline=outline, completed=selectors.completed_lesson_ids(cycle=cycle)
+            ),
+            "resume": (
+                services.resume_target(user=user, course=course, outline=outline) if cycle else None
+            ),
+            # An open cycle on an earlier version is offered the move (courses.versions).
+            "edition_change": (
+                versions.compare(outline, current)
+                if cycle and cycle.completed_at is None and outline.version != current.version
+                else None
+            ),
         },
     )
 
@@ -82,15 +104,43 @@ def start(request: HttpRequest, course_slug: str) -> HttpResponse:
 
 @login_required
 @profile_required
+@require_POST
+def move_edition(request: HttpRequest, course_slug: str) -> HttpResponse:
+    """The learner's explicit step to the course's current edition (courses.versions)."""
+    user = request_user(request)
+    course = _course(user, course_slug)
+    try:
+        change = versions.move_learner(user=user, course=course)
+    except services.NotEnrolled:
+        return _not_started(request, course)
+    except versions.CycleCompleted:
+        messages.info(request, _("You have completed this course on the edition you read."))
+        return redirect(course)
+    if change is not None:
+        messages.success(
+            request,
+            _("You are now reading edition %(version)s. Lessons you completed stay completed.")
+            % {"version": change.to_version},
+        )
+    return redirect(course)
+
+
+@login_required
+@profile_required
 @require_GET
 def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
     user = request_user(request)
     course = _course(user, course_slug)
-    module = get_object_or_404(
-        selectors.course_modules(course).select_related("track"), slug=module_slug
-    )
+    outline = _outline(course)
+    module = outline.module_by_slug(module_slug)
+    if module is None:
+        raise Http404
     cycle = selectors.current_cycle(user=user, course=course)
-    lessons = selectors.module_lessons(module=module, cycle=cycle)
+    lessons = selectors.module_lessons(
+        outline=outline,
+        module_id=module.pk,
+        completed=selectors.completed_lesson_ids(cycle=cycle),
+    )
     return render(
         request,
         "courses/module.html",
@@ -117,10 +167,9 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
 def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     user = request_user(request)
     course = _course(user, course_slug)
-    # The lesson, its module and its neighbours come from the course's cached outline
-    # (the course's current lessons only), so a page opened again queries only the
-    # learner's own state.
-    outline = selectors.course_outline(course)
+    # The lesson, its module and its neighbours come from the cached outline at the
+    # learner's version, so a page opened again queries only the learner's own state.
+    outline = _outline(course)
     index = outline.index_of(lesson_slug)
     if index is None:
         raise Http404
@@ -164,19 +213,19 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
 def acknowledge_note(request: HttpRequest, course_slug: str, module_slug: str) -> HttpResponse:
     user = request_user(request)
     course = _course(user, course_slug)
-    module: Module = get_object_or_404(selectors.course_modules(course), slug=module_slug)
-    lesson = (
-        selectors.course_lessons(course)
-        .filter(module=module, slug=request.POST.get("lesson", ""))
-        .first()
-    )
+    outline = _outline(course)
+    module = outline.module_by_slug(module_slug)
+    if module is None:
+        raise Http404
+    index = outline.index_of(request.POST.get("lesson", ""))
+    lesson = outline.lesson(index) if index is not None else None
     try:
         services.acknowledge_content_note(user=user, course=course, module=module)
     except services.NotEnrolled:
         return _not_started(request, course)
-    if lesson is None:
+    if lesson is None or lesson.module_id != module.pk:
         return redirect("courses:module", course_slug=course.slug, module_slug=module.slug)
-    target = services.resume_target(user=user, course=course)
+    target = services.resume_target(user=user, course=course, outline=outline)
     section = target.section_id if target is not None and target.lesson.pk == lesson.pk else ""
     return redirect(services.lesson_url(course=course, lesson=lesson, section_id=section))
 
@@ -240,7 +289,7 @@ def save_place(request: HttpRequest, course_slug: str, lesson_slug: str) -> Http
 def break_page(request: HttpRequest, course_slug: str) -> HttpResponse:
     user = request_user(request)
     course = _course(user, course_slug)
-    target = services.resume_target(user=user, course=course)
+    target = services.resume_target(user=user, course=course, outline=_outline(course))
     if target is None:
         return redirect(course)
     section_title = ""

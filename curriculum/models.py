@@ -165,3 +165,39 @@ class CurriculumVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class ModuleRevision(models.Model):
+    """A module as it was at one content hash: its fields and its lessons' text.
+
+    Written by the loader whenever a module's files hash to something not seen before,
+    never changed afterwards. A learner pinned to an earlier curriculum version reads
+    the revisions that version's `module_hashes` name, so a later edition never changes
+    what they are part-way through (CURRICULUM.md, "File format"; docs/versions.md).
+    """
+
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("module")
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    # The version in force when this revision was first loaded (for the admin).
+    first_version = models.CharField(_("first loaded in"), max_length=64)
+    # The module's own fields at this hash (dates as ISO strings), and its current
+    # lessons in order, each: id (the Lesson's pk), slug, title, minutes, order, body,
+    # content_hash.
+    fields = models.JSONField(_("module fields"))
+    lessons = models.JSONField(_("lessons"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["module", "-created_at"]
+        verbose_name = _("module revision")
+        verbose_name_plural = _("module revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "content_hash"], name="curriculum_revision_unique_hash"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.slug} @ {self.content_hash[:12]}"

@@ -34,6 +34,7 @@ from curriculum.registry import (
     unclaimed_files,
     warning,
 )
+from curriculum.revisions import record_revisions
 
 
 class ContentMissing(Exception):
@@ -273,9 +274,11 @@ def store_curriculum(run: ContentRun) -> LoadReport:
     )
     lessons = {lesson.id: _lesson_fields(lesson, modules[m.id]) for m, lesson in tree.lessons()}
     _lessons, lesson_tally = _sync(Lesson, "lessons", lessons, now=now)
+    revision_tally = record_revisions(modules.values(), version=tree.version or "")
     version_tally, findings = _record_version(tree, now=now)
     return LoadReport(
-        tallies=(track_tally, module_tally, lesson_tally, version_tally), findings=tuple(findings)
+        tallies=(track_tally, module_tally, lesson_tally, revision_tally, version_tally),
+        findings=tuple(findings),
     )
 
 

@@ -1,60 +1,21 @@
 """courses.yaml: read, linted and loaded by the curriculum's commands through the
 content-kind registry, after the curriculum's own tracks and modules."""
 
-import shutil
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from courses import services
-from courses.content import COURSES_KIND, cpd_hours_for
-from courses.models import Course
+from courses import services, versions
+from courses.content import cpd_hours_for
+from courses.models import Course, LessonProgress
+from courses.outline import course_outline
 from curriculum import registry
 from curriculum.models import CurriculumVersion, Lesson
-from curriculum.services import CURRICULUM_KIND, ContentInvalid, lint_curriculum, load_curriculum
+from curriculum.services import ContentInvalid, lint_curriculum, load_curriculum
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-FIXTURES = Path(__file__).parents[1] / "curriculum" / "fixtures" / "valid"
-
-# The fixture tree: core (c1, 30 minutes) and legal (l1, 20 minutes).
-COURSES = """\
-courses:
-  - id: core
-    title: Core
-    summary: The shared foundation every role takes.
-    tracks: [core]
-    order: 1
-    roles: [other, prosecutor]
-    published: true
-  - id: legal-practice
-    title: Legal practice
-    summary: Core and the legal track.
-    tracks: [core, legal]
-    order: 2
-    roles: [prosecutor, defence_lawyer]
-    certificate_validity_days: 365
-    published: false
-"""
-
-
-@pytest.fixture
-def kinds() -> Iterator[None]:
-    # Only the curriculum's kind and ours: a later app's kind (quizzes) would want its
-    # own files in the fixture tree.
-    with registry.replaced([CURRICULUM_KIND, COURSES_KIND]):
-        yield
-
-
-@pytest.fixture
-def content(tmp_path: Path, kinds: None) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURES, root)
-    (root / "courses.yaml").write_text(COURSES, encoding="utf-8")
-    return root
 
 
 def messages(root: Path) -> list[str]:
@@ -205,10 +166,11 @@ def test_a_substantive_edit_makes_a_new_version_and_earlier_progress_keeps_the_o
         )
     )
     load_curriculum(root=content)
+    course.refresh_from_db()
 
-    versions = dict(CurriculumVersion.objects.values_list("version", "module_hashes"))
-    assert set(versions) == {"1.0.0-draft", "1.1.0-draft"}
-    assert versions["1.0.0-draft"]["core/c1"] != versions["1.1.0-draft"]["core/c1"]
+    hashes = dict(CurriculumVersion.objects.values_list("version", "module_hashes"))
+    assert set(hashes) == {"1.0.0-draft", "1.1.0-draft"}
+    assert hashes["1.0.0-draft"]["core/c1"] != hashes["1.1.0-draft"]["core/c1"]
     assert "is best described by" in Lesson.objects.get(pk=first.pk).body
     # What was earned before still names the version it was earned on.
     done_before.refresh_from_db()
@@ -216,12 +178,35 @@ def test_a_substantive_edit_makes_a_new_version_and_earlier_progress_keeps_the_o
     assert done_before.content_version == "1.0.0-draft"
     assert enrollment.content_version == "1.0.0-draft"
     assert enrollment.cycles.get().content_version == "1.0.0-draft"
-    # Completing again changes nothing; a lesson completed now names the new version.
+    # Completing again changes nothing.
     again = services.mark_lesson_complete(user=learner, course=course, lesson=first)
     assert (again.completed_at, again.content_version) == (
         done_before.completed_at,
         "1.0.0-draft",
     )
+    # The learner is pinned: they read, and complete lessons in, the edition they began.
+    pinned = course_outline(course, "1.0.0-draft")
+    assert pinned.version == "1.0.0-draft"
+    assert "is best described by" not in pinned.lesson_by_id(first.pk).body
+    assert "is best described by" in course_outline(course).lesson_by_id(first.pk).body
     second = Lesson.objects.get(slug="c1-safety-and-choice")
-    done_after = services.mark_lesson_complete(user=learner, course=course, lesson=second)
+    done_pinned = services.mark_lesson_complete(user=learner, course=course, lesson=second)
+    assert done_pinned.content_version == "1.0.0-draft"
+    # Moving is explicit; it says what changes, keeps what was completed, and is idempotent.
+    change = versions.move_learner(user=learner, course=course)
+    assert change is not None
+    assert (change.from_version, change.to_version) == ("1.0.0-draft", "1.1.0-draft")
+    assert [each.pk for each in change.updated] == [first.pk]
+    assert change.added == change.removed == ()
+    assert versions.move_learner(user=learner, course=course) is None
+    assert enrollment.cycles.get().content_version == "1.1.0-draft"
+    assert set(
+        LessonProgress.objects.filter(cycle__enrollment=enrollment).values_list(
+            "lesson__slug", "content_version"
+        )
+    ) == {("c1-what-trauma-is", "1.0.0-draft"), ("c1-safety-and-choice", "1.0.0-draft")}
+    # Someone starting now reads, and completes on, the new edition.
+    newcomer = UserFactory()
+    services.enroll_learner(user=newcomer, course=course)
+    done_after = services.mark_lesson_complete(user=newcomer, course=course, lesson=first)
     assert done_after.content_version == "1.1.0-draft"

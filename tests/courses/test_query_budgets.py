@@ -24,21 +24,22 @@ pytestmark = pytest.mark.django_db
 # Page -> queries. The first two of every page are the session and the user.
 BUDGETS = {
     # + the courses panel: the place to continue from, the visible courses, the
-    #   learner's cycles, lesson totals and lessons completed per course
-    "accounts:dashboard": 3 + 5,
-    # + the course, the current cycle, modules with progress, and the place to resume
-    #   (the place, and whether its lesson is still part of the course)
-    "courses:course": 7,
-    # + the course, the module, the current cycle, the lessons with completion
-    "courses:module": 6,
-    # + the course (its updated_at keys the cached outline, which gives the lesson, its
-    #   module, previous and next, and the course's current lessons with no query);
-    #   opening it (the current cycle with the place, annotated with the module entry
-    #   and the lesson's progress); the ids of the lessons completed in the cycle, which
-    #   the progress bars count against the outline
+    #   learner's cycles, lesson totals, lessons completed per course, and the current
+    #   curriculum version (which says whether a cycle reads an earlier one)
+    "accounts:dashboard": 3 + 6,
+    # Every course page: + the course, annotated with the version the learner reads
+    # (its updated_at and that version key the cached outline, which gives modules,
+    # lessons, previous and next with no query).
+    # + the current cycle, the ids of the lessons completed in it (counted against the
+    #   outline), and the place to resume
+    "courses:course": 6,
+    # + the current cycle, the ids of the lessons completed in it
+    "courses:module": 5,
+    # + opening it (the current cycle with the place, annotated with the module entry
+    #   and the lesson's progress); the ids of the lessons completed in the cycle
     "courses:lesson": 5,
-    # + the course, the place, whether its lesson is still part of the course
-    "courses:break": 5,
+    # + the place
+    "courses:break": 4,
 }
 
 
@@ -117,13 +118,13 @@ def test_opening_the_next_lesson_for_the_first_time_has_a_fixed_budget(
 
 
 # Action -> (form data, queries). Each: session, user, the course (the lesson comes from
-# the cached outline); then the service: the current cycle, its own check that the lesson
-# is in the course, and one write inside a savepoint (savepoint, write, release).
+# the cached outline); then the service: the current cycle (whose version picks the
+# cached outline the service checks the lesson against), and one write inside a
+# savepoint (savepoint, write, release).
 ACTIONS = {
-    # Completing also reads the current curriculum version, which the completion names.
-    "courses:complete": ({}, 9),
-    "courses:take_break": ({"section": "why-this-matters"}, 8),
-    "courses:save_place": ({"section": "why-this-matters"}, 8),
+    "courses:complete": ({}, 7),
+    "courses:take_break": ({"section": "why-this-matters"}, 7),
+    "courses:save_place": ({"section": "why-this-matters"}, 7),
 }
 
 

@@ -314,13 +314,22 @@ def test_resume_target_is_none_without_a_place_or_when_its_lesson_was_retired(
     assert services.resume_target(user=learner, course=core) is None
     lesson = lessons_of(core)[0]
     services.take_break(user=learner, course=core, lesson=lesson, section_id="")
-    Lesson.objects.filter(pk=lesson.pk).update(retired_at=timezone.now())
+    retire(lesson, core)
     assert services.resume_target(user=learner, course=core) is None
 
 
 def test_take_break_before_enrolling_is_refused(core: Course, learner: User) -> None:
     with pytest.raises(services.NotEnrolled):
         services.take_break(user=learner, course=core, lesson=lessons_of(core)[0], section_id="")
+
+
+def retire(lesson: Lesson, course: Course) -> None:
+    """What the loader does when a lesson's file is removed: retire the row and touch
+    every course (which retires the cached outlines)."""
+    now = timezone.now()
+    Lesson.objects.filter(pk=lesson.pk).update(retired_at=now)
+    Course.objects.update(updated_at=now)
+    course.refresh_from_db()
 
 
 # --- Completing lessons ----------------------------------------------------------------------
@@ -386,7 +395,7 @@ def test_a_retired_lesson_keeps_its_progress(core: Course, learner: User) -> Non
     progress = services.mark_lesson_complete(user=learner, course=core, lesson=lesson)
 
     # The editor removes the lesson file; the loader retires the row, never deletes it.
-    Lesson.objects.filter(pk=lesson.pk).update(retired_at=timezone.now())
+    retire(lesson, core)
 
     kept = LessonProgress.objects.get(pk=progress.pk)
     assert kept.completed_at == progress.completed_at

@@ -38,6 +38,7 @@ def test_load_creates_tracks_modules_lessons_and_the_version(content: Path) -> N
         "tracks": (2, 0, 0, 0),
         "modules": (2, 0, 0, 0),
         "lessons": (3, 0, 0, 0),
+        "module revisions": (2, 0, 0, 0),
         "curriculum versions": (1, 0, 0, 0),
     }
     assert list(Track.objects.current().values_list("slug", flat=True)) == ["core", "legal"]
@@ -90,9 +91,9 @@ def test_a_second_load_reads_one_query_per_model_whatever_the_size(
 ) -> None:
     load_curriculum(root=content)
     # The changelog rule's baseline (the latest version, the current lessons); tracks,
-    # modules, lessons, the version; plus the savepoint and its release (the test's own
-    # transaction turns the load's atomic block into a savepoint).
-    with django_assert_num_queries(2 + 4 + 2):
+    # modules, lessons, the revisions known, the version; plus the savepoint and its
+    # release (the test's own transaction turns the load's atomic block into a savepoint).
+    with django_assert_num_queries(2 + 5 + 2):
         load_curriculum(root=content)
 
 
@@ -359,7 +360,7 @@ def test_command_prints_counts_then_nothing_changed(
     second = capsys.readouterr().out
 
     assert "lessons              3 added, 0 changed, 0 retired, 0 unchanged" in first
-    assert "Loaded: 8 changes." in first
+    assert "Loaded: 10 changes." in first
     assert "lessons              0 added, 0 changed, 0 retired, 3 unchanged" in second
     assert "Nothing changed." in second
 

@@ -106,6 +106,7 @@ def test_a_registered_kind_loads_after_the_curriculum_in_the_same_load(notes: Pa
         "tracks",
         "modules",
         "lessons",
+        "module revisions",
         "curriculum versions",
         "notes",
     ]
