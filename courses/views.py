@@ -26,9 +26,7 @@ from curriculum.models import Lesson
 
 def _course(user: User, course_slug: str) -> Course:
     """The course, with the version the learner reads it at (`reading_version`)."""
-    return get_object_or_404(
-        Course.objects.visible_to(user).with_reading_version(user), slug=course_slug
-    )
+    return get_object_or_404(Course.objects.visible_with_reading_version(user), slug=course_slug)
 
 
 def _outline(course: Course) -> CourseOutline:

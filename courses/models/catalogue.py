@@ -35,16 +35,19 @@ class CourseQuerySet(models.QuerySet["Course"]):
         enrolled = Enrollment.objects.filter(course=models.OuterRef("pk"), user=user)
         return self.filter(models.Q(is_published=True) | models.Exists(enrolled))
 
-    def with_reading_version(self, user: User) -> "CourseQuerySet":
-        """Each course with `reading_version`: the curriculum version the person's latest
-        cycle on it is pinned to (None when they have not started it), in the same
-        query, so a page knows which text to show before it loads anything else."""
+    def visible_with_reading_version(self, user: User) -> "CourseQuerySet":
+        """`visible_to(user)`, each course with `reading_version`: the curriculum version
+        the person's latest cycle on it is pinned to (None before they start). A cycle
+        proves enrolment, so one subquery does both jobs and a page knows which text to
+        show before it loads anything else."""
         from courses.models.enrolment import EnrollmentCycle
 
         latest = EnrollmentCycle.objects.filter(
             enrollment__user=user, enrollment__course=models.OuterRef("pk")
         ).order_by("-number")
-        return self.annotate(reading_version=models.Subquery(latest.values("content_version")[:1]))
+        return self.annotate(
+            reading_version=models.Subquery(latest.values("content_version")[:1])
+        ).filter(models.Q(is_published=True) | models.Q(reading_version__isnull=False))
 
 
 class Course(models.Model):
