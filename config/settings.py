@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "accounts",
     "curriculum",
+    "quizzes",
     "courses",
 ]
 

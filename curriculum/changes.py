@@ -7,10 +7,15 @@ What counts as substantive is what the author declares in the lesson's front mat
 a broken link) may be loaded under the same version: the version's module hashes then
 follow the files. The baseline is the database: `lint_curriculum` on a database that
 has never loaded the curriculum has nothing to compare against and reports nothing.
+
+Other content kinds (quizzes) work out their own substantive changes the same way and
+pass them to `check_substantive_changes`, so every kind is held to one rule with one
+wording.
 """
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from curriculum.loading import CHANGELOG_FILE, VERSION_FILE, ContentTree
 from curriculum.models import CurriculumVersion, Lesson
@@ -46,10 +51,28 @@ def substantive_changes(tree: ContentTree) -> dict[str, list[str]]:
 
 
 def check_changes_against_loaded(tree: ContentTree) -> list[Finding]:
-    if tree.version is None or tree.changelog is None or not CurriculumVersion.objects.exists():
+    """The changelog rule for the curriculum's own lessons."""
+    if not has_baseline(tree):
         return []
-    changes = substantive_changes(tree)
-    if not changes:
+    return check_substantive_changes(tree, substantive_changes(tree))
+
+
+def has_baseline(tree: ContentTree) -> bool:
+    """Whether there is a loaded curriculum to compare with (and a VERSION and changelog
+    to hold the files to); without one the changelog rule has nothing to say."""
+    return (
+        tree.version is not None
+        and tree.changelog is not None
+        and CurriculumVersion.objects.exists()
+    )
+
+
+def check_substantive_changes(
+    tree: ContentTree, changes: Mapping[str, Sequence[str]]
+) -> list[Finding]:
+    """Findings for substantive changes ("<track-id>/<module-id>" -> what changed) that
+    the VERSION and CHANGELOG.md do not account for. Call after `has_baseline`."""
+    if not changes or tree.version is None or tree.changelog is None:
         return []
     summary = "; ".join(f"{key}: {', '.join(what)}" for key, what in sorted(changes.items()))
     if CurriculumVersion.objects.filter(version=tree.version).exists():

@@ -589,9 +589,12 @@ def _yaml_text_fields(module: ModuleSource) -> Iterator[tuple[tuple[str | int, .
                 yield (name, index), value
 
 
-def _check_yaml_value(
+def check_yaml_value(
     doc: YamlDocument, keys: tuple[str | int, ...], value: str, terms: list[Term], source: list[str]
 ) -> Iterator[Finding]:
+    """Terms to avoid in one YAML text value, unless a `# term-ok: <reason>` comment sits
+    on the value's lines. `source` is the file's lines, padded by the document's offset.
+    (Quiz files use this too: one terminology check for every kind of content.)"""
     span = doc.span(*keys)
     if span is None:
         return
@@ -613,11 +616,11 @@ def check_terminology(tree: ContentTree) -> Iterator[Finding]:
     for _track, module in tree.modules():
         source = [""] * module.doc.line_offset + module.doc.source.split("\n")
         for keys, value in _yaml_text_fields(module):
-            yield from _check_yaml_value(module.doc, keys, value, terms, source)
+            yield from check_yaml_value(module.doc, keys, value, terms, source)
     for _module, lesson in tree.lessons():
         if lesson.front is not None and isinstance(lesson.front.get("title"), str):
             source = [""] * lesson.front.line_offset + lesson.front.source.split("\n")
-            yield from _check_yaml_value(
+            yield from check_yaml_value(
                 lesson.front, ("title",), lesson.front.text("title"), terms, source
             )
         lines = lesson.body.split("\n")
