@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("me/", include("accounts.urls")),
     path("learn/", include("courses.urls")),
+    path("quizzes/", include("quizzes.urls")),
     path("curriculum/", include("courses.catalogue_urls")),
     # Ahead of allauth's own route of the same name: see accounts/sessions.py.
     path("accounts/sessions/", session_views.list_sessions, name="usersessions_list"),

@@ -7,8 +7,8 @@ from courses import selectors, services
 
 
 def panel_context(user: User) -> dict[str, Any]:
-    """The learner's place to continue from, and their courses with progress: five
-    queries at most, whatever they hold."""
+    """The learner's place to continue from, and their courses with lessons and modules
+    complete: seven queries at most, whatever they hold (selectors.learner_courses)."""
     place = selectors.latest_place(user=user)
     resume_url = ""
     if place is not None:

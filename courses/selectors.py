@@ -4,18 +4,26 @@ Which lessons belong to a course is decided here and nowhere else: the current l
 of the current modules of the current tracks the course is made of. Progress is counted
 in the database (counts grouped by module or course), never by loading rows to count
 them in Python.
+
+So is when a module is complete (CURRICULUM.md, "Tracks, courses and completion"): in
+the learner's current cycle, every lesson of the module in their outline is completed
+and, if the module has a current assessment quiz (its scenario quiz), they have passed
+it in that cycle. Which quiz attempts count for a cycle is `_attempts_in_cycle`'s
+decision alone.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, F
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Subquery, Value, When
 
 from accounts.models import User
 from courses.models import Course, EnrollmentCycle, LessonProgress, ReadingPlace
 from courses.outline import CourseOutline, OutlineLesson, course_outline, current_version
 from curriculum.models import Lesson, Module
+from quizzes.models import Attempt, Quiz
 
 
 def course_modules(course: Course) -> models.QuerySet[Module]:
@@ -74,22 +82,123 @@ class Progress:
         return self.total > 0 and self.completed >= self.total
 
 
+# --- Completion ---------------------------------------------------------------------------
+
+
+def _attempts_in_cycle(*, user: User, cycle: EnrollmentCycle) -> models.QuerySet[Attempt]:
+    """The learner's attempts that count for the cycle: submitted inside its window, from
+    its start until it was completed (or until now, while it is open).
+
+    Cycles select work by time (EnrollmentCycle): a pass earned in an earlier cycle
+    belongs to that cycle, so a re-take or a renewal needs a pass of its own. The kind
+    of attempt does not matter: a renewal attempt's pass counts for the cycle it falls in.
+    """
+    attempts = Attempt.objects.filter(user=user, submitted_at__gte=cycle.started_at)
+    if cycle.completed_at is not None:
+        attempts = attempts.filter(submitted_at__lte=cycle.completed_at)
+    return attempts
+
+
+def _passed_in_cycle(*, user: User, cycle: EnrollmentCycle) -> Exists:
+    """Whether the learner passed the outer query's quiz in the cycle."""
+    return Exists(
+        _attempts_in_cycle(user=user, cycle=cycle).filter(quiz=OuterRef("pk"), passed=True)
+    )
+
+
+def _assessment_quizzes() -> models.QuerySet[Quiz]:
+    return Quiz.objects.current().filter(purpose=Quiz.Purpose.ASSESSMENT)
+
+
+@dataclass(frozen=True)
+class Assessments:
+    """Which modules have a current assessment quiz (`required`), and which of those the
+    learner has passed in the cycle (`passed`; every one of them, should a module have
+    more than one)."""
+
+    required: frozenset[int]
+    passed: frozenset[int]
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[int, bool]]) -> "Assessments":
+        """From (module id, passed) pairs, one per assessment quiz."""
+        required: set[int] = set()
+        failing: set[int] = set()
+        for module_id, passed in rows:
+            required.add(module_id)
+            if not passed:
+                failing.add(module_id)
+        return cls(required=frozenset(required), passed=frozenset(required - failing))
+
+    def is_met(self, module_id: int) -> bool:
+        """Nothing to pass, or passed: a module without an assessment completes on its
+        lessons alone."""
+        return module_id not in self.required or module_id in self.passed
+
+
+NO_ASSESSMENTS = Assessments(required=frozenset(), passed=frozenset())
+
+
+def module_assessments(
+    *, user: User, cycle: EnrollmentCycle | None, module_ids: Iterable[int]
+) -> Assessments:
+    """The modules' current assessment quizzes and which of them the learner passed in
+    the cycle (none before they start), in one query whatever the number of attempts."""
+    quizzes = _assessment_quizzes().filter(module_id__in=list(module_ids)).order_by()
+    if cycle is None:
+        return Assessments.of(
+            (module_id, False) for module_id in quizzes.values_list("module_id", flat=True)
+        )
+    return Assessments.of(
+        quizzes.annotate(passed=_passed_in_cycle(user=user, cycle=cycle)).values_list(
+            "module_id", "passed"
+        )
+    )
+
+
+def is_module_complete(*, lessons: Progress, assessment_met: bool) -> bool:
+    """The completion rule for one module in one cycle: every lesson of the module in the
+    learner's outline completed, and its assessment quiz, if it has one, passed."""
+    return lessons.is_complete and assessment_met
+
+
 @dataclass(frozen=True)
 class ModuleProgress:
     module: Module
+    # Lessons completed of the module's lessons in the learner's outline.
     progress: Progress
+    has_assessment: bool
+    has_passed_assessment: bool
+
+    @property
+    def is_complete(self) -> bool:
+        return is_module_complete(
+            lessons=self.progress,
+            assessment_met=not self.has_assessment or self.has_passed_assessment,
+        )
 
 
 @dataclass(frozen=True)
 class CourseProgress:
     modules: list[ModuleProgress]
+    # Lessons completed of the course's lessons.
     progress: Progress
+    # Modules complete of the course's modules.
+    completion: Progress
     minutes: int
 
+    @property
+    def is_complete(self) -> bool:
+        """Every module complete (the attestation and the record come after this)."""
+        return self.completion.is_complete
 
-def course_progress(*, outline: CourseOutline, completed: Iterable[int]) -> CourseProgress:
+
+def course_progress(
+    *, outline: CourseOutline, completed: Iterable[int], assessments: Assessments
+) -> CourseProgress:
     """Lessons completed and in total, per module and for the course, counted against
-    the outline the learner reads, with no query (`completed`: any lesson ids)."""
+    the outline the learner reads, and which modules are complete, with no query
+    (`completed`: any lesson ids; `assessments`: from `module_assessments`)."""
     done = set(completed)
     rows = []
     for module_id in outline.module_ids():
@@ -100,6 +209,8 @@ def course_progress(*, outline: CourseOutline, completed: Iterable[int]) -> Cour
                 progress=Progress(
                     completed=sum(1 for each in lessons if each.pk in done), total=len(lessons)
                 ),
+                has_assessment=module_id in assessments.required,
+                has_passed_assessment=module_id in assessments.passed,
             )
         )
     return CourseProgress(
@@ -108,6 +219,7 @@ def course_progress(*, outline: CourseOutline, completed: Iterable[int]) -> Cour
             completed=sum(row.progress.completed for row in rows),
             total=sum(row.progress.total for row in rows),
         ),
+        completion=Progress(completed=sum(1 for row in rows if row.is_complete), total=len(rows)),
         minutes=sum(row.module.minutes for row in rows),
     )
 
@@ -127,6 +239,85 @@ def module_lessons(
         LessonStatus(lesson=each, is_completed=each.pk in done)
         for each in outline.lessons_of(module_id)
     ]
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    """A quiz of a module with the learner's state in their current cycle."""
+
+    quiz: Quiz
+    # An attempt started and not yet submitted (in any cycle: it counts for the cycle
+    # it is submitted in).
+    has_open_attempt: bool
+    # The best score of the attempts that count for the cycle, as a fraction of the
+    # maximum; None when none does.
+    best_score: Decimal | None
+    has_passed: bool
+
+    @property
+    def is_assessment(self) -> bool:
+        return self.quiz.purpose == Quiz.Purpose.ASSESSMENT
+
+    @property
+    def best_percent(self) -> int | None:
+        # Rounded down: a score shown as the pass mark has reached it.
+        return None if self.best_score is None else int(self.best_score * 100)
+
+
+def module_quizzes(
+    *, user: User, cycle: EnrollmentCycle | None, module_id: int
+) -> list[QuizStatus]:
+    """The module's current quizzes, its assessment first, each with the learner's open
+    attempt, best score and pass in the cycle: one query, whatever the number of
+    attempts (no state before the learner starts the course)."""
+    quizzes = (
+        Quiz.objects.current()
+        .filter(module_id=module_id)
+        .order_by(
+            Case(When(purpose=Quiz.Purpose.ASSESSMENT, then=Value(0)), default=Value(1)),
+            "order",
+            "slug",
+        )
+    )
+    if cycle is None:
+        return [
+            QuizStatus(quiz=quiz, has_open_attempt=False, best_score=None, has_passed=False)
+            for quiz in quizzes
+        ]
+    counted = _attempts_in_cycle(user=user, cycle=cycle).filter(quiz=OuterRef("pk"))
+    open_attempts = Attempt.objects.filter(
+        user=user, quiz=OuterRef("pk"), submitted_at__isnull=True
+    )
+    return [
+        QuizStatus(
+            quiz=quiz,
+            has_open_attempt=quiz.has_open_attempt,
+            best_score=quiz.best_score,
+            has_passed=quiz.has_passed,
+        )
+        for quiz in quizzes.annotate(
+            has_open_attempt=Exists(open_attempts),
+            best_score=Subquery(counted.order_by("-score").values("score")[:1]),
+            has_passed=_passed_in_cycle(user=user, cycle=cycle),
+        )
+    ]
+
+
+def module_completion(
+    *, module: Module, lessons: Iterable[LessonStatus], quizzes: Iterable[QuizStatus]
+) -> ModuleProgress:
+    """The module's progress and completion from its lessons and quizzes as the module
+    page shows them (`module_lessons`, `module_quizzes`), with no query."""
+    statuses = list(lessons)
+    assessments = [each for each in quizzes if each.is_assessment]
+    return ModuleProgress(
+        module=module,
+        progress=Progress(
+            completed=sum(1 for each in statuses if each.is_completed), total=len(statuses)
+        ),
+        has_assessment=bool(assessments),
+        has_passed_assessment=bool(assessments) and all(each.has_passed for each in assessments),
+    )
 
 
 # --- Reading a course's outline ------------------------------------------------------------
@@ -200,15 +391,43 @@ def offered_courses(*, user: User) -> list[Course]:
 class CourseCard:
     course: Course
     is_enrolled: bool
+    # Lessons completed of the course's lessons.
     progress: Progress
+    # Modules complete of the course's modules.
+    completion: Progress
+
+
+def _cycle_assessments(*, user: User, cycles: dict[int, EnrollmentCycle]) -> dict[int, Assessments]:
+    """Per course, its modules' current assessment quizzes and which the learner passed
+    in their cycle on that course (`cycles`: course id -> cycle), in one query: each
+    course's quizzes are checked against that course's own cycle window."""
+    passed = Case(
+        *(
+            When(course_id=course_id, then=_passed_in_cycle(user=user, cycle=cycle))
+            for course_id, cycle in cycles.items()
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    rows: dict[int, list[tuple[int, bool]]] = {course_id: [] for course_id in cycles}
+    for course_id, module_id, has_passed in (
+        _assessment_quizzes()
+        .filter(module__track__courses__in=list(cycles))
+        .annotate(course_id=F("module__track__courses"))
+        .annotate(passed=passed)
+        .order_by()
+        .values_list("course_id", "module_id", "passed")
+    ):
+        rows[course_id].append((module_id, has_passed))
+    return {course_id: Assessments.of(pairs) for course_id, pairs in rows.items()}
 
 
 def learner_courses(*, user: User) -> list[CourseCard]:
     """The courses offered to the learner and those they are enrolled in, each with
-    progress in its current cycle: five queries, whatever the number of courses, modules,
-    lessons or progress rows, plus one for each course the learner reads at an earlier
-    curriculum version (and its outline, when not cached): rare, as only a substantive
-    new edition makes one."""
+    lessons completed and modules complete in its current cycle: six queries, whatever
+    the number of courses, modules, lessons, progress rows or quiz attempts, plus one
+    for each course the learner reads at an earlier curriculum version (and its outline,
+    when not cached): rare, as only a substantive new edition makes one."""
     visible = list(Course.objects.visible_to(user))
     # The current cycle of each enrolment is its highest number.
     cycles: dict[int, EnrollmentCycle] = {}
@@ -222,16 +441,22 @@ def learner_courses(*, user: User) -> list[CourseCard]:
     courses = [course for course in visible if course.pk in offered or course.pk in cycles]
     if not courses:
         return []
-    totals: dict[int, int] = dict(
+    # Lessons per (course, module), and completed per (course, module) in the current
+    # cycle: counted in the database, one row per module whatever the progress.
+    totals: dict[int, dict[int, int]] = {course.pk: {} for course in courses}
+    for course_id, module_id, n in (
         course_lessons_of(course.pk for course in courses)
         .order_by()
-        .values_list("module__track__courses")
+        .values_list("module__track__courses", "module")
         .annotate(n=Count("pk"))
-    )
-    completed: dict[int, int] = {}
+    ):
+        totals[course_id][module_id] = n
+    completed: dict[tuple[int, int], int] = {}
+    assessments: dict[int, Assessments] = {}
     if cycles:
-        completed = dict(
-            LessonProgress.objects.filter(
+        completed = {
+            (course_id, module_id): n
+            for course_id, module_id, n in LessonProgress.objects.filter(
                 cycle__in=[cycle.pk for cycle in cycles.values()],
                 completed_at__isnull=False,
                 lesson__retired_at__isnull=True,
@@ -240,28 +465,48 @@ def learner_courses(*, user: User) -> list[CourseCard]:
                 lesson__module__track__courses=F("cycle__enrollment__course"),
             )
             .order_by()
-            .values_list("cycle__enrollment__course")
+            .values_list("cycle__enrollment__course", "lesson__module")
             .annotate(n=Count("pk"))
+        }
+        assessments = _cycle_assessments(user=user, cycles=cycles)
+    cards: dict[int, CourseCard] = {}
+    for course in courses:
+        met = assessments.get(course.pk, NO_ASSESSMENTS)
+        modules = [
+            Progress(completed=completed.get((course.pk, module_id), 0), total=n)
+            for module_id, n in totals[course.pk].items()
+        ]
+        complete = sum(
+            1
+            for module_id, lessons in zip(totals[course.pk], modules, strict=True)
+            if is_module_complete(lessons=lessons, assessment_met=met.is_met(module_id))
         )
-    progress = {
-        course.pk: Progress(completed=completed.get(course.pk, 0), total=totals.get(course.pk, 0))
-        for course in courses
-    }
+        cards[course.pk] = CourseCard(
+            course=course,
+            is_enrolled=course.pk in cycles,
+            progress=Progress(
+                completed=sum(each.completed for each in modules),
+                total=sum(each.total for each in modules),
+            ),
+            completion=Progress(completed=complete, total=len(modules)),
+        )
     version = current_version() if cycles else ""
     for course in courses:
         pinned = cycles.get(course.pk)
         if pinned is not None and pinned.content_version != version:
             # Pinned to an earlier version: count against that version's outline.
-            outline = course_outline(course, pinned.content_version)
-            done = completed_lesson_ids(cycle=pinned)
-            progress[course.pk] = Progress(
-                completed=sum(1 for each in outline.lessons if each.pk in done),
-                total=len(outline.lessons),
+            counted = course_progress(
+                outline=course_outline(course, pinned.content_version),
+                completed=completed_lesson_ids(cycle=pinned),
+                assessments=assessments[course.pk],
             )
-    return [
-        CourseCard(course=course, is_enrolled=course.pk in cycles, progress=progress[course.pk])
-        for course in courses
-    ]
+            cards[course.pk] = CourseCard(
+                course=course,
+                is_enrolled=True,
+                progress=counted.progress,
+                completion=counted.completion,
+            )
+    return [cards[course.pk] for course in courses]
 
 
 def course_lessons_of(course_ids: Iterable[int]) -> models.QuerySet[Lesson]:

@@ -1,5 +1,6 @@
-"""Learner pages of a course: the course, its modules, its lessons (after the module's
-content note), and the break page.
+"""Learner pages of a course: the course, its modules (with their quizzes and what
+completing each takes), its lessons (after the module's content note), and the break
+page.
 
 Every page is the signed-in learner's own: courses are loaded through
 `Course.objects.visible_to(user)`, lessons and modules through the course
@@ -66,7 +67,11 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
             "course": course,
             "cycle": cycle,
             "progress": selectors.course_progress(
-                outline=outline, completed=selectors.completed_lesson_ids(cycle=cycle)
+                outline=outline,
+                completed=selectors.completed_lesson_ids(cycle=cycle),
+                assessments=selectors.module_assessments(
+                    user=user, cycle=cycle, module_ids=outline.module_ids()
+                ),
             ),
             "resume": (
                 services.resume_target(user=user, course=course, outline=outline) if cycle else None
@@ -139,6 +144,8 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
         module_id=module.pk,
         completed=selectors.completed_lesson_ids(cycle=cycle),
     )
+    quizzes = selectors.module_quizzes(user=user, cycle=cycle, module_id=module.pk)
+    completion = selectors.module_completion(module=module, lessons=lessons, quizzes=quizzes)
     return render(
         request,
         "courses/module.html",
@@ -147,14 +154,14 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
             "module": module,
             "cycle": cycle,
             "lessons": lessons,
+            "quizzes": quizzes,
             # Where "Begin" leads: the first lesson not yet completed, else the first.
             "next_lesson": next(
                 (status.lesson for status in lessons if not status.is_completed),
                 lessons[0].lesson if lessons else None,
             ),
-            "progress": selectors.Progress(
-                completed=sum(1 for status in lessons if status.is_completed), total=len(lessons)
-            ),
+            "progress": completion.progress,
+            "completion": completion,
         },
     )
 

@@ -15,6 +15,8 @@ class QuizzesConfig(AppConfig):
         from quizzes.content import QUIZZES_KIND
 
         registry.register(QUIZZES_KIND)
+        if any(section.name == "quizzes" for section in personal_data.registered_sections()):
+            return  # ready() may run twice (tests that reload apps).
         personal_data.register(
             name="quizzes",
             export=quizzes_personal_data.export_quizzes,

@@ -106,7 +106,11 @@ def attempts_allowed(*, quiz: Quiz, extra_attempts: int) -> int | None:
 
 
 def open_attempt(*, user: User, quiz: Quiz) -> Attempt | None:
-    return Attempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=True).first()
+    return (
+        Attempt.objects.select_related("quiz")
+        .filter(user=user, quiz=quiz, submitted_at__isnull=True)
+        .first()
+    )
 
 
 def start_attempt(*, user: User, quiz: Quiz, kind: str = Attempt.Kind.STANDARD) -> Attempt:
@@ -338,6 +342,7 @@ def _grade(attempt: Attempt, *, now: datetime) -> Attempt:
     scored question weighs the same; an unanswered one earns nothing."""
     total = Fraction(0)
     scored = 0
+    changed: list[Answer] = []
     answers = list(Answer.objects.select_related("question_version").filter(attempt=attempt))
     for row in answers:
         version = row.question_version
@@ -349,7 +354,9 @@ def _grade(attempt: Attempt, *, now: datetime) -> Attempt:
         value = _decimal(earned)
         if row.mark != value:
             row.mark = value
-            row.save(update_fields=["mark"])
+            changed.append(row)
+    # One statement however many slots were left unanswered.
+    Answer.objects.bulk_update(changed, ["mark"])
     score = total / scored if scored else Fraction(1)
     attempt.score = _decimal(score)
     attempt.passed = score * 100 >= attempt.quiz.pass_mark

@@ -5,6 +5,7 @@ curriculum's own factories (tests/curriculum/factories.py), so that course tests
 depend on the content files.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 import factory
@@ -20,6 +21,7 @@ from courses.models import (
     ReadingPlace,
 )
 from curriculum.models import Track
+from quizzes.models import Attempt, Quiz
 from tests.accounts.factories import UserFactory
 from tests.curriculum.factories import (
     CurriculumVersionFactory,
@@ -172,4 +174,33 @@ def build_core_course(
         summary="The shared foundation every role takes.",
         order=1,
         tracks=[core],
+    )
+
+
+def quiz_attempt(
+    *,
+    user: User,
+    quiz: Quiz,
+    score: str | None,
+    submitted_at: datetime | None = None,
+    kind: str = Attempt.Kind.STANDARD,
+) -> Attempt:
+    """An attempt as quizzes.services leaves it, without taking the quiz: open when
+    `score` is None, else submitted (now, unless `submitted_at`) with that score (a
+    fraction, "0.8") and passed as the quiz's pass mark says."""
+    number = Attempt.objects.filter(user=user, quiz=quiz).count() + 1
+    if score is None:
+        return Attempt.objects.create(user=user, quiz=quiz, number=number, kind=kind, seed=number)
+    value = Decimal(score)
+    submitted_at = submitted_at or timezone.now()
+    return Attempt.objects.create(
+        user=user,
+        quiz=quiz,
+        number=number,
+        kind=kind,
+        seed=number,
+        started_at=submitted_at,
+        submitted_at=submitted_at,
+        score=value,
+        passed=value * 100 >= quiz.pass_mark,
     )

@@ -1,7 +1,8 @@
 """Every course page has a fixed query budget: the same count with 2 or 20 lessons per
-module, 2 or 20 lessons completed, and 2 or 20 other learners' progress on the same
-lessons (DESIGN.md §7)."""
+module, 2 or 20 lessons completed, 2 or 20 of the learner's own quiz attempts, and 2 or
+20 other learners' progress and attempts on the same lessons and quizzes (DESIGN.md §7)."""
 
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
@@ -16,25 +17,32 @@ from courses import services
 from courses.models import Course, EnrollmentCycle, LessonProgress
 from courses.selectors import course_lessons
 from curriculum.models import Lesson
+from quizzes.models import Attempt, Quiz
 from tests.accounts.factories import UserFactory
-from tests.courses.factories import build_core_course
+from tests.courses.factories import build_core_course, quiz_attempt
+from tests.quizzes.factories import QuizFactory
 
 pytestmark = pytest.mark.django_db
 
 # Page -> queries. The first two of every page are the session and the user.
 BUDGETS = {
     # + the courses panel: the place to continue from, the visible courses, the
-    #   learner's cycles, lesson totals, lessons completed per course, and the current
-    #   curriculum version (which says whether a cycle reads an earlier one)
-    "accounts:dashboard": 3 + 6,
+    #   learner's cycles, lesson totals per module, lessons completed per module, the
+    #   modules' scenario quizzes each with whether the learner passed it in their cycle
+    #   on that course, and the current curriculum version (which says whether a cycle
+    #   reads an earlier one)
+    "accounts:dashboard": 3 + 7,
     # Every course page: + the course, annotated with the version the learner reads
     # (its updated_at and that version key the cached outline, which gives modules,
     # lessons, previous and next with no query).
     # + the current cycle, the ids of the lessons completed in it (counted against the
-    #   outline), and the place to resume
-    "courses:course": 6,
-    # + the current cycle, the ids of the lessons completed in it
-    "courses:module": 5,
+    #   outline), the modules' scenario quizzes each with whether the learner passed it
+    #   in the cycle (which modules are complete), and the place to resume
+    "courses:course": 7,
+    # + the current cycle, the ids of the lessons completed in it, and the module's
+    #   quizzes each annotated with the learner's open attempt, best score and pass in
+    #   the cycle (which also says whether the module is complete)
+    "courses:module": 6,
     # + opening it (the current cycle with the place, annotated with the module entry
     #   and the lesson's progress); the ids of the lessons completed in the cycle
     "courses:lesson": 5,
@@ -44,19 +52,36 @@ BUDGETS = {
 
 
 def _world(size: int) -> tuple[User, Course, Lesson]:
-    """A learner on a course of two modules of `size` lessons, with `size` lessons
-    completed, on a break in the last lesson, beside `size` other learners who have
-    completed every lesson."""
+    """A learner on a course of two modules of `size` lessons, each module with a
+    scenario quiz and a knowledge check; with `size` lessons completed, `size` failed
+    attempts and a pass at the first module's scenario quiz, `size` attempts and an open
+    one at each knowledge check, on a break in the last lesson; beside `size` other
+    learners who have completed every lesson and passed every quiz."""
     course = build_core_course(modules=2, lessons_per_module=size, paragraphs_per_section=1)
     lessons = list(course_lessons(course).select_related("module"))
+    modules = sorted({lesson.module for lesson in lessons}, key=lambda module: module.order)
+    quizzes = [
+        QuizFactory(module=module, purpose=purpose)
+        for module in modules
+        for purpose in (Quiz.Purpose.ASSESSMENT, Quiz.Purpose.PRACTICE)
+    ]
     learner = UserFactory()
     services.enroll_learner(user=learner, course=course)
-    for module in {lesson.module for lesson in lessons}:
+    for module in modules:
         services.acknowledge_content_note(user=learner, course=course, module=module)
     for lesson in lessons[:size]:
         services.mark_lesson_complete(user=learner, course=course, lesson=lesson)
     lesson = lessons[-1]
     services.take_break(user=learner, course=course, lesson=lesson, section_id="why-this-matters")
+    first_scenario, *_ = quizzes
+    for _ in range(size):
+        quiz_attempt(user=learner, quiz=first_scenario, score="0.5")
+    quiz_attempt(user=learner, quiz=first_scenario, score="0.9")
+    for quiz in quizzes:
+        if quiz.purpose == Quiz.Purpose.PRACTICE:
+            for _ in range(size):
+                quiz_attempt(user=learner, quiz=quiz, score="0.6")
+            quiz_attempt(user=learner, quiz=quiz, score=None)
 
     others = UserFactory.create_batch(size)
     for other in others:
@@ -66,6 +91,19 @@ def _world(size: int) -> tuple[User, Course, Lesson]:
         LessonProgress(cycle=cycle, lesson=each, completed_at=timezone.now())
         for cycle in cycles
         for each in lessons
+    )
+    Attempt.objects.bulk_create(
+        Attempt(
+            user=other,
+            quiz=quiz,
+            number=1,
+            seed=1,
+            submitted_at=timezone.now(),
+            score=Decimal(1),
+            passed=True,
+        )
+        for other in others
+        for quiz in quizzes
     )
     return learner, course, lesson
 
