@@ -1,14 +1,19 @@
 """Quizzes in the admin, to read only: the quiz files under curriculum/content/ are the
 source of truth, changed by review and `load_curriculum`, never here. Each question
-shows its versions, newest first, previewed through the one Markdown pipeline."""
+shows its versions, newest first, previewed through the one Markdown pipeline. Each quiz
+links to its item analysis (quizzes.item_analysis), a page for content editors."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -19,6 +24,14 @@ from curriculum.admin import CurrentListFilter
 from curriculum.jurisdictions import label_text
 from curriculum.markdown import render_markdown
 from quizzes import graph
+from quizzes.item_analysis import (
+    ItemAnalysis,
+    OptionFrequency,
+    PathFrequency,
+    VersionAnalysis,
+    analyse_quiz,
+    format_figure,
+)
 from quizzes.models import Question, QuestionVersion, Quiz
 from quizzes.parsing import EXPERT_JUDGEMENT, MULTIPLE, ORDERING, SCENARIO, SINGLE
 
@@ -171,6 +184,118 @@ def body_preview(body: Mapping[str, Any], references: References) -> SafeString:
     return format_html('<div class="quiz-preview">{}{}</div>', main, _about(body))
 
 
+# --- Item analysis, as the page shows it ---------------------------------------------------
+
+# The histogram's geometry, in SVG user units (the viewBox; CSS scales the whole).
+CHART_WIDTH, CHART_HEIGHT = 600, 250
+CHART_LEFT, CHART_BASELINE, CHART_TALLEST = 10, 205, 170
+CHART_SLOT = (CHART_WIDTH - 2 * CHART_LEFT) // 10
+CHART_BAR = 44
+
+
+def _percent(part: int, whole: int) -> str:
+    return format_figure(100 * part / whole if whole else None, 1)
+
+
+def _scaled(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One score band in the histogram, with where it is drawn."""
+
+    label: str
+    count: int
+    share: str
+    x: int
+    y: int
+    height: int
+    middle: int
+    count_y: int
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """One line of a frequency table: an option, item or path and how many chose it."""
+
+    option: OptionFrequency | PathFrequency
+    share: str
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    decided: int
+    options: tuple[Frequency, ...]
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A question version's figures as the page prints them: percentages of the
+    maximum for facility and sd, the two indices as they are; "" where undefined."""
+
+    version: VersionAnalysis
+    type_label: str
+    question_url: str
+    unanswered: int
+    facility: str
+    sd: str
+    discrimination_index: str
+    discriminative_efficiency: str
+    options: tuple[Frequency, ...]
+    steps: tuple[Step, ...]
+    paths: tuple[Frequency, ...]
+
+
+def score_chart(report: ItemAnalysis) -> tuple[Bar, ...]:
+    """The score distribution as histogram bars, the tallest band at full height."""
+    tallest = max((band.count for band in report.bands), default=0)
+    bars = []
+    for index, band in enumerate(report.bands):
+        height = round(CHART_TALLEST * band.count / tallest) if tallest else 0
+        x = CHART_LEFT + index * CHART_SLOT + (CHART_SLOT - CHART_BAR) // 2
+        bars.append(
+            Bar(
+                label=f"{band.low}\N{EN DASH}{band.high}%",
+                count=band.count,
+                share=_percent(band.count, report.attempts),
+                x=x,
+                y=CHART_BASELINE - height,
+                height=height,
+                middle=x + CHART_BAR // 2,
+                count_y=CHART_BASELINE - height - 6,
+            )
+        )
+    return tuple(bars)
+
+
+def _frequencies(
+    entries: Sequence[OptionFrequency | PathFrequency], whole: int
+) -> tuple[Frequency, ...]:
+    return tuple(Frequency(option=entry, share=_percent(entry.count, whole)) for entry in entries)
+
+
+def version_row(version: VersionAnalysis) -> VersionRow:
+    """A version's figures and choices, formatted for the page."""
+    return VersionRow(
+        version=version,
+        type_label=str(Question.Type(version.type).label),
+        question_url=reverse("admin:quizzes_question_change", args=[version.question_id]),
+        unanswered=version.attempts - version.answered,
+        facility=format_figure(_scaled(version.facility), 2),
+        sd=format_figure(_scaled(version.sd), 2),
+        discrimination_index=format_figure(version.discrimination_index, 2),
+        discriminative_efficiency=format_figure(version.discriminative_efficiency, 2),
+        options=_frequencies(version.options, version.attempts),
+        steps=tuple(
+            Step(id=step.id, decided=step.decided, options=_frequencies(step.options, step.decided))
+            for step in version.steps
+        ),
+        paths=_frequencies(version.paths, version.attempts),
+    )
+
+
 # --- Quizzes -------------------------------------------------------------------------------
 
 
@@ -225,6 +350,51 @@ class QuizAdmin(ReadOnlyAdmin[Quiz]):
     @admin.display(description=gettext_lazy("Introduction as learners see it"))
     def intro_preview(self, obj: Quiz) -> SafeString:
         return render_markdown(obj.intro, references=obj.module.references)
+
+    def get_urls(self) -> list[URLPattern]:
+        # Ahead of the admin's own: its catch-all would read "item-analysis" as an id.
+        return [
+            path(
+                "<path:object_id>/item-analysis/",
+                self.admin_site.admin_view(self.item_analysis_view),
+                name="quizzes_quiz_item_analysis",
+            ),
+            *super().get_urls(),
+        ]
+
+    def item_analysis_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The quiz's item analysis, for content editors: staff (admin_view) who may
+        view quizzes. Aggregates only; reflections are never read."""
+        quiz = self.get_object(request, unquote(object_id))
+        if quiz is None:
+            raise Http404(_("There is no such quiz."))
+        if not self.has_view_permission(request, quiz):
+            raise PermissionDenied
+        report = analyse_quiz(quiz=quiz)
+        bars = score_chart(report)
+        fullest = max(bar.count for bar in bars)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "quiz": quiz,
+            "title": _("Item analysis: %(quiz)s") % {"quiz": quiz.title},
+            "report": report,
+            "bars": bars,
+            # For the chart's description: the fullest band or bands (ties all named).
+            "fullest_count": fullest,
+            "fullest_labels": ", ".join(bar.label for bar in bars if bar.count == fullest),
+            "chart": {
+                "width": CHART_WIDTH,
+                "height": CHART_HEIGHT,
+                "baseline": CHART_BASELINE,
+                "bar": CHART_BAR,
+                "label_y": CHART_BASELINE + 20,
+                "right": CHART_WIDTH - CHART_LEFT,
+                "left": CHART_LEFT,
+            },
+            "rows": [version_row(version) for version in report.versions],
+        }
+        return TemplateResponse(request, "admin/quizzes/quiz/item_analysis.html", context)
 
 
 # --- Questions and their versions --------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""`manage.py item_analysis --from-csv FILE`: item analysis of a quiz's first attempts
-(quizzes.statistics), printed as CSV.
+"""`manage.py item_analysis (--from-csv FILE | --quiz SLUG)`: item analysis of a quiz's
+first attempts (quizzes.statistics), printed as CSV.
 
-The source today is an exported marks table (quizzes.marks_csv; `-` reads standard
-input); reading the attempts from the database will be a second source beside
-`--from-csv`. Output, one row per question in the table's column order:
+Two sources, one per run: an exported marks table (`--from-csv`, quizzes.marks_csv; `-`
+reads standard input), or the database (`--quiz`, quizzes.item_analysis: each learner's
+first standard attempt at the quiz, one row per question version, named
+`<question slug>@v<version>`, in question order). Output, one row per question (in the
+table's column order for a marks table):
 
     question,facility,sd,discrimination_index,discriminative_efficiency
 
@@ -22,7 +24,9 @@ from typing import IO, Any, Protocol
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from quizzes.item_analysis import analyse_quiz, format_figure
 from quizzes.marks_csv import MarksCsvError, read_marks_csv
+from quizzes.models import Quiz
 from quizzes.statistics import QuestionStatistics, analyse
 
 HEADER = ("question", "facility", "sd", "discrimination_index", "discriminative_efficiency")
@@ -41,11 +45,6 @@ def analyse_marks_csv(lines: Iterable[str]) -> list[QuestionStatistics]:
     return analyse(table.rows, max_marks=table.max_marks)
 
 
-def _format(value: float | None, places: int) -> str:
-    # "z" turns a -0.00 left by rounding into 0.00.
-    return "" if value is None else f"{value:z.{places}f}"
-
-
 def write_item_analysis_csv(statistics: Iterable[QuestionStatistics], out: _TextOut) -> None:
     """Write the item analysis as CSV: HEADER, then one row per question."""
     writer = csv.writer(out, lineterminator="\n")
@@ -54,10 +53,10 @@ def write_item_analysis_csv(statistics: Iterable[QuestionStatistics], out: _Text
         writer.writerow(
             (
                 row.question,
-                _format(row.facility, FRACTION_PLACES),
-                _format(row.sd, FRACTION_PLACES),
-                _format(row.discrimination_index, INDEX_PLACES),
-                _format(row.discriminative_efficiency, INDEX_PLACES),
+                format_figure(row.facility, FRACTION_PLACES),
+                format_figure(row.sd, FRACTION_PLACES),
+                format_figure(row.discrimination_index, INDEX_PLACES),
+                format_figure(row.discriminative_efficiency, INDEX_PLACES),
             )
         )
 
@@ -71,8 +70,7 @@ class Command(BaseCommand):
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        # One source of attempts per run; reading them from the database will be the
-        # second option of this group.
+        # One source of attempts per run.
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument(
             "--from-csv",
@@ -82,10 +80,26 @@ class Command(BaseCommand):
                 "q3/2 for a maximum mark of 2), optionally total; - reads standard input"
             ),
         )
+        source.add_argument(
+            "--quiz",
+            metavar="SLUG",
+            help="a quiz's id: analyse its learners' first attempts in the database",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source: str = options["from_csv"]
-        stdin: IO[str] = options.get("stdin") or sys.stdin
+        if options["quiz"] is not None:
+            self._from_database(options["quiz"])
+        else:
+            self._from_csv(options["from_csv"], options.get("stdin") or sys.stdin)
+
+    def _from_database(self, slug: str) -> None:
+        quiz = Quiz.objects.filter(slug=slug).first()
+        if quiz is None:
+            raise CommandError(f'there is no quiz "{slug}"')
+        report = analyse_quiz(quiz=quiz)
+        write_item_analysis_csv((version.statistics for version in report.versions), self.stdout)
+
+    def _from_csv(self, source: str, stdin: IO[str]) -> None:
         name = "standard input" if source == STDIN else source
         try:
             if source == STDIN:
