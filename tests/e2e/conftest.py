@@ -8,6 +8,7 @@ except in CI (`CI=true`), where they fail: a green run must have driven a browse
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -17,7 +18,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
 from django.test.utils import override_settings
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from django.urls import reverse
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 from playwright.sync_api import Error as PlaywrightError
 
 from config.celery import app as celery_app
@@ -336,3 +345,52 @@ def axe_check() -> Callable[[Page], list[dict[str, Any]]]:
         return violations
 
     return check
+
+
+# --- Shared by the flows: signing in, a second device -------------------------------------
+
+# The password tests.accounts.factories.UserFactory gives every account.
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def other_device(browser: Browser, live_server: Any, browser_settings: Any) -> Iterator[Page]:
+    """A page in a second browser context (another device), failing the test on console
+    errors, uncaught exceptions and CSP violations like the `page` fixture."""
+    context: BrowserContext = browser.new_context(
+        base_url=live_server.url, locale="en-GB", timezone_id="Europe/Dublin"
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    problems: list[str] = []
+    context.expose_function(
+        "__steadfastReportCspViolation",
+        lambda violation: problems.append(f"CSP violation: {violation}"),
+    )
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+
+    def record_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console error on {page.url}: {message.text}")
+
+    def record_page_error(error: PlaywrightError) -> None:
+        problems.append(f"uncaught {error.name} on {page.url}: {error.message}")
+
+    page.on("console", record_console)
+    page.on("pageerror", record_page_error)
+    yield page
+    context.close()
+    if problems:
+        pytest.fail("The second browser reported problems:\n" + "\n".join(problems), pytrace=False)
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto(reverse("account_login"))
+    page.get_by_label(re.compile(r"^email( address)?$", re.IGNORECASE)).fill(email)
+    page.get_by_label(re.compile(r"^password$", re.IGNORECASE)).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:dashboard")) + "$"))
+
+
+def url_of(path: str) -> re.Pattern[str]:
+    return re.compile(re.escape(path) + "$")

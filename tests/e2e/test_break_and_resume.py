@@ -9,14 +9,11 @@ place can only have come from the server."""
 
 import re
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from courses import services
@@ -24,11 +21,10 @@ from courses.models import Course, LessonProgress, ReadingPlace
 from courses.selectors import course_lessons
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import build_core_course
-from tests.e2e.conftest import CSP_LISTENER, DEFAULT_TIMEOUT_MS, AxeCheck
+from tests.e2e.conftest import AxeCheck, sign_in, url_of
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 SECTION = "what-it-looks-like-in-practice"
 SECTION_TITLE = "What it looks like in practice"
 
@@ -49,49 +45,6 @@ def learner(db: None) -> User:
 def core(db: None) -> Course:
     # Long sections, so that a later one can be scrolled to the top of the window.
     return build_core_course(modules=2, lessons_per_module=2, paragraphs_per_section=6)
-
-
-@pytest.fixture
-def other_device(browser: Browser, live_server: Any, browser_settings: Any) -> Iterator[Page]:
-    """A page in a second browser context (another device), failing the test on console
-    errors, uncaught exceptions and CSP violations like the `page` fixture."""
-    context: BrowserContext = browser.new_context(
-        base_url=live_server.url, locale="en-GB", timezone_id="Europe/Dublin"
-    )
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    problems: list[str] = []
-    context.expose_function(
-        "__steadfastReportCspViolation",
-        lambda violation: problems.append(f"CSP violation: {violation}"),
-    )
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-
-    def record_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"console error on {page.url}: {message.text}")
-
-    def record_page_error(error: PlaywrightError) -> None:
-        problems.append(f"uncaught {error.name} on {page.url}: {error.message}")
-
-    page.on("console", record_console)
-    page.on("pageerror", record_page_error)
-    yield page
-    context.close()
-    if problems:
-        pytest.fail("The second browser reported problems:\n" + "\n".join(problems), pytrace=False)
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto(reverse("account_login"))
-    page.get_by_label(re.compile(r"^email( address)?$", re.IGNORECASE)).fill(email)
-    page.get_by_label(re.compile(r"^password$", re.IGNORECASE)).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:dashboard")) + "$"))
-
-
-def url_of(path: str) -> re.Pattern[str]:
-    return re.compile(re.escape(path) + "$")
 
 
 def test_learner_takes_a_break_and_resumes_on_another_device(

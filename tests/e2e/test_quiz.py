@@ -11,15 +11,12 @@ place can only have come from the server."""
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from curriculum import registry
@@ -27,11 +24,10 @@ from curriculum.services import CURRICULUM_KIND, load_curriculum
 from quizzes.content import QUIZZES_KIND
 from quizzes.models import Attempt, Quiz
 from tests.accounts.factories import UserFactory
-from tests.e2e.conftest import CSP_LISTENER, DEFAULT_TIMEOUT_MS, AxeCheck
+from tests.e2e.conftest import AxeCheck, sign_in, url_of
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 TESTS = Path(__file__).parents[1]
 CURRICULUM_FIXTURES = TESTS / "curriculum" / "fixtures" / "valid"
 QUIZ_FIXTURES = TESTS / "quizzes" / "fixtures"
@@ -68,49 +64,6 @@ def learner(db: None) -> User:
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
-
-
-@pytest.fixture
-def other_device(browser: Browser, live_server: Any, browser_settings: Any) -> Iterator[Page]:
-    """A page in a second browser context (another device), failing the test on console
-    errors, uncaught exceptions and CSP violations like the `page` fixture."""
-    context: BrowserContext = browser.new_context(
-        base_url=live_server.url, locale="en-GB", timezone_id="Europe/Dublin"
-    )
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    problems: list[str] = []
-    context.expose_function(
-        "__steadfastReportCspViolation",
-        lambda violation: problems.append(f"CSP violation: {violation}"),
-    )
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-
-    def record_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"console error on {page.url}: {message.text}")
-
-    def record_page_error(error: PlaywrightError) -> None:
-        problems.append(f"uncaught {error.name} on {page.url}: {error.message}")
-
-    page.on("console", record_console)
-    page.on("pageerror", record_page_error)
-    yield page
-    context.close()
-    if problems:
-        pytest.fail("The second browser reported problems:\n" + "\n".join(problems), pytrace=False)
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto(reverse("account_login"))
-    page.get_by_label(re.compile(r"^email( address)?$", re.IGNORECASE)).fill(email)
-    page.get_by_label(re.compile(r"^password$", re.IGNORECASE)).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:dashboard")) + "$"))
-
-
-def url_of(path: str) -> re.Pattern[str]:
-    return re.compile(re.escape(path) + "$")
 
 
 def decide(page: Page, option: str) -> None:
