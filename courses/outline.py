@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db import models
 
 from courses.models import Course
 from curriculum.markdown import markdown_key
@@ -131,10 +132,28 @@ def current_version() -> str:
     )
 
 
+def course_lessons(course: Course) -> models.QuerySet[Lesson]:
+    """The course's current lessons, in reading order (track, module, lesson)."""
+    return (
+        Lesson.objects.current()
+        .filter(
+            module__retired_at__isnull=True,
+            module__track__retired_at__isnull=True,
+            module__track__courses=course,
+        )
+        .order_by(
+            "module__track__order",
+            "module__track__slug",
+            "module__order",
+            "module__slug",
+            "order",
+            "slug",
+        )
+    )
+
+
 def _current_outline(course: Course) -> CourseOutline:
     """From the current rows: three queries (the version, the lessons, their modules)."""
-    from courses.selectors import course_lessons
-
     version = current_version()
     rows = list(course_lessons(course).values_list(*_LESSON_KEYS))
     modules = {

@@ -26,35 +26,6 @@ from curriculum.models import Lesson, Module
 from quizzes.models import Attempt, Quiz
 
 
-def course_modules(course: Course) -> models.QuerySet[Module]:
-    """The course's current modules, in reading order (track, then module)."""
-    return (
-        Module.objects.current()
-        .filter(track__retired_at__isnull=True, track__courses=course)
-        .order_by("track__order", "track__slug", "order", "slug")
-    )
-
-
-def course_lessons(course: Course) -> models.QuerySet[Lesson]:
-    """The course's current lessons, in reading order (track, module, lesson)."""
-    return (
-        Lesson.objects.current()
-        .filter(
-            module__retired_at__isnull=True,
-            module__track__retired_at__isnull=True,
-            module__track__courses=course,
-        )
-        .order_by(
-            "module__track__order",
-            "module__track__slug",
-            "module__order",
-            "module__slug",
-            "order",
-            "slug",
-        )
-    )
-
-
 def current_cycle(*, user: User, course: Course) -> EnrollmentCycle | None:
     """The learner's latest cycle on the course, with its enrolment and reading place."""
     return (
@@ -372,19 +343,15 @@ def lesson_position(
 
 
 def _offered_to(courses: Iterable[Course], role: str) -> list[Course]:
-    published = [course for course in courses if course.is_published]
-    offered = [course for course in published if course.is_offered_to(role)]
-    return offered or [course for course in published if course.is_offered_to("other")]
-
-
-def offered_courses(*, user: User) -> list[Course]:
-    """The published courses offered to the learner's professional role.
+    """Of these courses, the published ones offered to the professional role.
 
     A role with no published course of its own is offered the courses for `other` (the
     Core course), so every learner is offered something while role tracks are written.
     Anyone may still open and start any published course from its page.
     """
-    return _offered_to(Course.objects.published(), user.professional_role)
+    published = [course for course in courses if course.is_published]
+    offered = [course for course in published if course.is_offered_to(role)]
+    return offered or [course for course in published if course.is_offered_to("other")]
 
 
 @dataclass(frozen=True)

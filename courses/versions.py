@@ -48,6 +48,18 @@ def compare(old: CourseOutline, new: CourseOutline) -> EditionChange:
     )
 
 
+def offered_change(
+    *, course: Course, cycle: EnrollmentCycle | None, outline: CourseOutline
+) -> EditionChange | None:
+    """What moving would change for a learner whose open cycle reads `outline` (their
+    version's), or None when there is nothing to offer: not started, completed, or on
+    the current version already."""
+    if cycle is None or cycle.completed_at is not None:
+        return None
+    current = course_outline(course)
+    return None if outline.version == current.version else compare(outline, current)
+
+
 class CycleCompleted(CourseError):
     """A completed cycle keeps the version it was completed on."""
 

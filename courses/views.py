@@ -3,8 +3,8 @@ completing each takes), its lessons (after the module's content note), and the b
 page.
 
 Every page is the signed-in learner's own: courses are loaded through
-`Course.objects.visible_to(user)`, lessons and modules through the course
-(`courses.selectors`), and progress and the reading place through the learner's own
+`Course.objects.visible_with_reading_version(user)`, lessons and modules through the
+course's outline at the learner's version (`courses.outline`), and progress and the reading place through the learner's own
 enrolment, never by an id in the URL. Lessons of a course the learner has not started
 send them to the course page, where "Start this course" is one explicit choice.
 """
@@ -59,7 +59,6 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = _course(user, course_slug)
     cycle = selectors.current_cycle(user=user, course=course)
     outline = _outline(course)
-    current = course_outline(course)
     return render(
         request,
         "courses/course.html",
@@ -76,12 +75,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
             "resume": (
                 services.resume_target(user=user, course=course, outline=outline) if cycle else None
             ),
-            # An open cycle on an earlier version is offered the move (courses.versions).
-            "edition_change": (
-                versions.compare(outline, current)
-                if cycle and cycle.completed_at is None and outline.version != current.version
-                else None
-            ),
+            "edition_change": versions.offered_change(course=course, cycle=cycle, outline=outline),
         },
     )
 

@@ -16,8 +16,8 @@ from courses.models import (
     ModuleEntry,
     ReadingPlace,
 )
+from courses.outline import course_lessons
 from courses.personal_data import export_enrolments
-from courses.selectors import course_lessons
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

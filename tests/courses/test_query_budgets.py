@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from courses import services
 from courses.models import Course, EnrollmentCycle, LessonProgress
-from courses.selectors import course_lessons
+from courses.outline import course_lessons
 from curriculum.models import Lesson
 from quizzes.models import Attempt, Quiz
 from tests.accounts.factories import UserFactory

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from courses import services
 from courses.models import Course
-from courses.selectors import course_lessons
+from courses.outline import course_lessons
 from curriculum.models import Lesson, Module, Track
 from curriculum.services import lint_curriculum, load_curriculum
 from tests.accounts.factories import UserFactory

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def lessons_of(course: Course) -> list[Lesson]:
-    from courses.selectors import course_lessons
+    from courses.outline import course_lessons
 
     return list(course_lessons(course).select_related("module"))
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from courses import services
 from courses.models import Course, LessonProgress, ModuleEntry, ReadingPlace
-from courses.selectors import course_lessons
+from courses.outline import course_lessons
 from curriculum.models import Lesson
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CourseFactory

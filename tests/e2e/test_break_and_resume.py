@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from courses import services
 from courses.models import Course, LessonProgress, ReadingPlace
-from courses.selectors import course_lessons
+from courses.outline import course_lessons
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import build_core_course
 from tests.e2e.conftest import AxeCheck, sign_in, url_of

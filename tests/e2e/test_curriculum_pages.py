@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from courses import services
 from courses.models import Course
-from courses.selectors import course_lessons
+from courses.outline import course_lessons
 from curriculum.models import Lesson, Module
 from tests.accounts.factories import UserFactory
 from tests.e2e.conftest import AxeCheck
