@@ -14,15 +14,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db import models
 
+from config.memo import LocalMemo
 from courses.models import Course
 from curriculum.markdown import markdown_key
 from curriculum.models import CurriculumVersion, Lesson, Module, ModuleRevision, Track
 from curriculum.revisions import MODULE_FIELDS, module_fields
 
 OUTLINE_CACHE_TIMEOUT = 60 * 60 * 24
+# Outlines are read on every course page; each process keeps the latest few (a course's
+# current one and the versions its learners are pinned to) besides the shared cache.
+_OUTLINES = LocalMemo(size=32, timeout=OUTLINE_CACHE_TIMEOUT)
 # Bump when CourseOutline's shape changes: outlines pickled by the old code are then
 # never read again.
 _SHAPE = 2
@@ -96,6 +99,13 @@ def _key(course: Course, version: str) -> str:
     # outline in every process, and the course row each page loads anyway says which
     # outline is current. `version` is "" for the current outline.
     return f"courses:outline:{_SHAPE}:{course.pk}:{course.updated_at.isoformat()}:{version}"
+
+
+def edition_key(course: Course, outline: CourseOutline) -> str:
+    """A name for what the outline's pages show of the curriculum, for caching their
+    fragments: it changes whenever any of it could (a load touches the course's
+    `updated_at`), so a fragment cached under it is never stale."""
+    return f"{course.pk}:{course.updated_at.isoformat()}:{outline.version}"
 
 
 def _outline(
@@ -223,15 +233,15 @@ def _pinned_outline(course: Course, version: str, current: CourseOutline) -> Cou
 
 def course_outline(course: Course, version: str | None = None) -> CourseOutline:
     """The course's outline at `version` (the current one when None, or the current
-    version's own name), from the cache when it holds one."""
-    current = cache.get(_key(course, ""))
-    if not isinstance(current, CourseOutline):
-        current = _current_outline(course)
-        cache.set(_key(course, ""), current, OUTLINE_CACHE_TIMEOUT)
+    version's own name), from this process or the shared cache when either holds it."""
+    current: CourseOutline = _OUTLINES.get_or_build(
+        _key(course, ""), lambda: _current_outline(course), kind=CourseOutline
+    )
     if not version or version == current.version:
         return current
-    pinned = cache.get(_key(course, version))
-    if not isinstance(pinned, CourseOutline):
-        pinned = _pinned_outline(course, version, current)
-        cache.set(_key(course, version), pinned, OUTLINE_CACHE_TIMEOUT)
+    pinned: CourseOutline = _OUTLINES.get_or_build(
+        _key(course, version),
+        lambda: _pinned_outline(course, version, current),
+        kind=CourseOutline,
+    )
     return pinned

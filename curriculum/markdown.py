@@ -22,7 +22,6 @@ from urllib.parse import quote
 
 import markdown
 import nh3
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -33,12 +32,15 @@ from markdown.extensions.toc import TocExtension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from config.memo import LocalMemo
 from curriculum.jurisdictions import label_codes, label_text
 
 # Bump when the output for the same source changes (extensions, allow-list, reference
 # format): cached renderings of the old pipeline are then never read again.
 PIPELINE_VERSION = "2"
 CACHE_TIMEOUT = 60 * 60 * 24 * 30
+# Keys name the source's hash, so a copy kept in the process is never stale (config.memo).
+_RENDERED = LocalMemo(size=512, timeout=CACHE_TIMEOUT)
 
 ALLOWED_TAGS = frozenset(
     {
@@ -287,31 +289,32 @@ def render_markdown(
 
     `key`, when given, must be `markdown_key(source, references)`."""
     references = list(references or [])
-    key = key or _cache_key("html", source, references)
-    cached = cache.get(key)
-    if cached is None:
+
+    def build() -> str:
         by_id = {str(r.get("id")): r for r in references}
         definitions = [
             (ref_id, str(reference_html(by_id[ref_id]))) for ref_id in cited_ids(source, references)
         ]
-        cached = sanitise_html(_converter(definitions).convert(source))
-        cache.set(key, cached, CACHE_TIMEOUT)
-    return mark_safe(cached)  # noqa: S308 - sanitised by nh3 above
+        return sanitise_html(_converter(definitions).convert(source))
+
+    html_ = _RENDERED.get_or_build(key or _cache_key("html", source, references), build, kind=str)
+    return mark_safe(html_)  # noqa: S308 - sanitised by nh3 in build()
 
 
 def lesson_sections(source: str) -> list[Section]:
     """The headings of a lesson in document order, with the ids `render_markdown` gives them."""
-    key = _cache_key("sections", source)
-    cached = cache.get(key)
-    if cached is None:
+
+    def build() -> list[tuple[str, str, int]]:
         md = _converter([])
         md.convert(source)
-        cached = []
+        found = []
         stack = list(reversed(md.toc_tokens))  # type: ignore[attr-defined]
         while stack:
             token = stack.pop()
             # toc gives the heading's text HTML-escaped; templates escape it again.
-            cached.append((token["id"], html.unescape(token["name"]), token["level"]))
+            found.append((token["id"], html.unescape(token["name"]), token["level"]))
             stack.extend(reversed(token["children"]))
-        cache.set(key, cached, CACHE_TIMEOUT)
-    return [Section(id=id_, text=text, level=level) for id_, text, level in cached]
+        return found
+
+    headings = _RENDERED.get_or_build(_cache_key("sections", source), build, kind=list)
+    return [Section(id=id_, text=text, level=level) for id_, text, level in headings]

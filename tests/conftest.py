@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import User
+from config.memo import clear_local_memos
 from tests.accounts.factories import UserFactory
 
 pytest_plugins = ["tests.service_fixtures"]
@@ -30,7 +31,9 @@ def _test_settings(settings: object) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # Rate-limit counters live in the cache; one test's sign-ups must not limit the next.
+    # Process-local memos go with it: a rebuilt test database can reuse their keys.
     cache.clear()
+    clear_local_memos()
 
 
 @pytest.fixture
