@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from courses.models import (
 )
 from courses.models.progress import SECTION_ID_MAX_LENGTH
 from courses.outline import CourseOutline, course_outline, current_version
+from courses.reading_state import ReadingState, reading_state
 from curriculum.markdown import lesson_sections
 from curriculum.models import Lesson, Module
 
@@ -179,50 +179,13 @@ class LessonOpening:
     completed_at: datetime | None
 
 
-@dataclass(frozen=True)
-class _ReadingState:
-    cycle: EnrollmentCycle
-    has_entry: bool
-    note_seen: bool
-    first_viewed_at: datetime | None
-    completed_at: datetime | None
-
-
-def _reading_state(*, user: User, course: Course, lesson: Lesson) -> _ReadingState:
-    """The learner's current cycle on the course with its place, the module entry and
-    the lesson's progress: all that opening a lesson again needs, in one query
-    (annotations on the cycle)."""
-    entries = ModuleEntry.objects.filter(cycle=OuterRef("pk"), module_id=lesson.module_id)
-    progress = LessonProgress.objects.filter(cycle=OuterRef("pk"), lesson_id=lesson.pk)
-    cycle = (
-        EnrollmentCycle.objects.filter(enrollment__user=user, enrollment__course=course)
-        .select_related("enrollment__reading_place")
-        .annotate(
-            has_entry=Exists(entries),
-            note_seen=Exists(entries.filter(content_note_seen_at__isnull=False)),
-            lesson_first_viewed_at=Subquery(progress.values("first_viewed_at")[:1]),
-            lesson_completed_at=Subquery(progress.values("completed_at")[:1]),
-        )
-        .order_by("-number")
-        .first()
-    )
-    if cycle is None:
-        raise NotEnrolled(f"The learner has not started the course {course.slug!r}.")
-    return _ReadingState(
-        cycle=cycle,
-        has_entry=cycle.has_entry,
-        note_seen=cycle.note_seen,
-        first_viewed_at=cycle.lesson_first_viewed_at,
-        completed_at=cycle.lesson_completed_at,
-    )
-
-
 def open_lesson(
     *,
     user: User,
     course: Course,
     lesson: Lesson,
     outline: CourseOutline | None = None,
+    state: ReadingState | None = None,
 ) -> LessonOpening:
     """Record that the learner opened the lesson, and say whether the module's content
     note must be shown first.
@@ -230,23 +193,28 @@ def open_lesson(
     The reading place moves to the lesson (keeping its section when it was already
     there, as when resuming, and ending a break). The first view of the lesson is
     recorded once the lesson itself is shown, not while its content note is.
-    `outline` is the course's outline at the learner's version when the caller has it
-    already (the lesson page); whether the lesson is part of the course comes from it,
-    not the database.
+    The lesson page passes what it has read already: `state`, the learner's state for
+    this lesson (`courses.reading_state`), and `outline`, the course's outline at their
+    version, against which the lesson's membership is checked without a query.
     """
-    state = _reading_state(user=user, course=course, lesson=lesson)
+    if state is None:
+        state = reading_state(user=user, course_slug=course.slug, lesson_slug=lesson.slug)
+    if state is None or state.cycle is None:
+        raise NotEnrolled(f"The learner has not started the course {course.slug!r}.")
     cycle = state.cycle
     if outline is None or outline.version != cycle.content_version:
         outline = _cycle_outline(course, cycle)
     if not outline.includes(lesson.pk):
         raise NotInCourse(f"The lesson {lesson.slug!r} is not part of {course.slug!r}.")
-    first_viewed_at, completed_at = state.first_viewed_at, state.completed_at
+    has_entry = lesson.module_id in state.entered_modules
+    note_seen = lesson.module_id in state.note_seen_modules
+    first_viewed_at, completed_at = state.lesson_first_viewed_at, state.lesson_completed_at
     place = _existing_place(cycle)
     has_note = bool(lesson.module.content_note.strip())
-    must_show_note = has_note and not state.note_seen
+    must_show_note = has_note and not note_seen
     place_moves = place is None or place.lesson_id != lesson.pk or place.on_break
     if (
-        state.has_entry
+        has_entry
         and place is not None
         and not place_moves
         and (first_viewed_at is not None or must_show_note)
@@ -261,7 +229,7 @@ def open_lesson(
         )
 
     with transaction.atomic():
-        if not state.has_entry:
+        if not has_entry:
             ModuleEntry.objects.get_or_create(cycle=cycle, module_id=lesson.module_id)
         if not must_show_note and first_viewed_at is None:
             progress, _ = LessonProgress.objects.get_or_create(cycle=cycle, lesson=lesson)

@@ -20,7 +20,8 @@ from accounts.decorators import profile_required, request_user
 from accounts.models import User
 from courses import selectors, services, versions
 from courses.models import Course
-from courses.outline import CourseOutline, course_outline
+from courses.outline import CourseOutline, course_outline, edition_key
+from courses.reading_state import reading_state
 from curriculum.markdown import lesson_sections, render_markdown
 from curriculum.models import Lesson
 
@@ -165,16 +166,22 @@ def module_detail(request: HttpRequest, course_slug: str, module_slug: str) -> H
 @require_GET
 def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
     user = request_user(request)
-    course = _course(user, course_slug)
-    # The lesson, its module and its neighbours come from the cached outline at the
-    # learner's version, so a page opened again queries only the learner's own state.
+    # The course and the learner's whole state on it in one statement, and the lesson,
+    # its module and its neighbours from the cached outline at the learner's version:
+    # a page opened again makes one query of its own (DESIGN.md §7).
+    state = reading_state(user=user, course_slug=course_slug, lesson_slug=lesson_slug)
+    if state is None:
+        raise Http404
+    course = state.course
     outline = _outline(course)
     index = outline.index_of(lesson_slug)
     if index is None:
         raise Http404
     lesson = outline.lesson(index)
     try:
-        opening = services.open_lesson(user=user, course=course, lesson=lesson, outline=outline)
+        opening = services.open_lesson(
+            user=user, course=course, lesson=lesson, outline=outline, state=state
+        )
     except services.NotEnrolled:
         return _not_started(request, course)
     if opening.must_show_content_note:
@@ -188,6 +195,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
         "courses/lesson.html",
         {
             "course": course,
+            "edition": edition_key(course, outline),
             "module": lesson.module,
             "lesson": lesson,
             "body_html": render_markdown(
@@ -200,7 +208,7 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
             "position": selectors.lesson_position(
                 outline=outline,
                 index=index,
-                completed=selectors.completed_lesson_ids(cycle=opening.cycle),
+                completed=state.completed_lessons,
             ),
         },
     )

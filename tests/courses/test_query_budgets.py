@@ -43,9 +43,10 @@ BUDGETS = {
     #   quizzes each annotated with the learner's open attempt, best score and pass in
     #   the cycle (which also says whether the module is complete)
     "courses:module": 6,
-    # + opening it (the current cycle with the place, annotated with the module entry
-    #   and the lesson's progress); the ids of the lessons completed in the cycle
-    "courses:lesson": 5,
+    # + one statement (courses.reading_state) for the course and the learner's state on
+    #   it: the cycle with its place, the lesson's progress, the modules entered and the
+    #   lessons completed
+    "courses:lesson": 3,
     # + the place
     "courses:break": 4,
 }
@@ -146,11 +147,11 @@ def test_opening_the_next_lesson_for_the_first_time_has_a_fixed_budget(
     services.acknowledge_content_note(user=learner, course=course, module=first.module)
     services.open_lesson(user=learner, course=course, lesson=first)
     client.force_login(learner)
-    # The page's five reads (the outline was cached when the first lesson was opened),
+    # The page's three reads (the outline was cached when the first lesson was opened),
     # and the writes of a first view inside one transaction: the lesson's progress
     # (get_or_create: a read, then an insert in its own savepoint) and the place moved
     # with one update.
-    with django_assert_num_queries(5 + 7):  # type: ignore[operator]
+    with django_assert_num_queries(3 + 7):  # type: ignore[operator]
         response = client.get(_url("courses:lesson", course, last))
     assert response.status_code == HTTPStatus.OK
 
