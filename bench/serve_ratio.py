@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,21 @@ def measure(port: int, path: str, concurrency: int, seconds: float, cookie: str 
     return Result(rps=len(latencies) / seconds, p95_ms=p95, errors=errors)
 
 
+def _with_set_cookies(port: int, path: str, cookie: str) -> str:
+    """`cookie` plus the cookies the page sets on a first visit (the CSRF cookie), as a
+    browser would send them from then on. Without them every request would be a first
+    visit, minting a new CSRF secret and setting it again."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    jar = SimpleCookie(cookie)
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -123,12 +139,13 @@ def main() -> None:
     )
     try:
         _wait_for(port)
+        cookie = _with_set_cookies(port, args.path, args.cookie)
         for path in (args.path, "/bench/ok"):  # warm-up
-            measure(port, path, args.concurrency, 2.0, args.cookie)
+            measure(port, path, args.concurrency, 2.0, cookie)
         runs: dict[str, list[Result]] = {args.path: [], "/bench/ok": []}
         for _ in range(3):
             for path in runs:
-                runs[path].append(measure(port, path, args.concurrency, args.seconds, args.cookie))
+                runs[path].append(measure(port, path, args.concurrency, args.seconds, cookie))
     finally:
         server.terminate()
         server.wait(timeout=30)
