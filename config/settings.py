@@ -127,6 +127,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Lets the lesson page's one statement be prepared once per connection
+    # (courses/reading_state.py); Django's own queries bind on the client and are never
+    # prepared. Behind a pooler that cannot keep prepared statements (PgBouncer in
+    # transaction mode before 1.21), set DJANGO_DB_PREPARED_STATEMENTS=false.
+    if env.bool("DJANGO_DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -------------------------------------------------------------

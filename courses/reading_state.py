@@ -26,8 +26,10 @@ from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models.expressions import Col
 
 from accounts.models import User
@@ -168,6 +170,32 @@ def _statement(vendor: str) -> str:
     """  # noqa: S608
 
 
+class _PreparedCursor(psycopg.Cursor[Any]):
+    """A cursor that binds on the server and asks for the statement to be prepared:
+    PostgreSQL then parses and plans it once per connection, which costs more than
+    running it (docs/performance.md). psycopg prepares nothing on a connection whose
+    `prepare_threshold` is None (DATABASES OPTIONS, config/settings.py), as behind a
+    pooler that cannot keep prepared statements; the statement then runs unprepared."""
+
+    def execute(self, query: Any, params: Any = None, **options: Any) -> "_PreparedCursor":
+        return super().execute(query, params, prepare=True)
+
+
+def _cursor() -> CursorWrapper:
+    # Django's own cursors bind on the client, and those psycopg cannot prepare. This is
+    # one of server-binding kind, wrapped as `connection.cursor()` wraps its own, so the
+    # statement is logged and counted like any other query.
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    cursor = _PreparedCursor(connection.connection)
+    # (django-stubs types these as taking Django's wrapper; they take the driver's cursor.)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)  # type: ignore[arg-type]
+    return connection.make_cursor(cursor)  # type: ignore[arg-type]
+
+
 def _ids(value: str | None) -> frozenset[int]:
     return frozenset(int(each) for each in value.split(",")) if value else frozenset()
 
@@ -176,7 +204,7 @@ def reading_state(*, user: User, course_slug: str, lesson_slug: str) -> ReadingS
     """The course (None if there is none this person may see), their latest cycle on it
     with its place, the lesson's progress in that cycle, and the ids of the lessons
     they completed, the modules they entered and those whose content note they read."""
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(_statement(connection.vendor), [user.pk, lesson_slug, course_slug])
         row = cursor.fetchone()
     if row is None:
