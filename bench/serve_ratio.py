@@ -1,10 +1,12 @@
 """Serve the app with gunicorn and compare a page's throughput with a bare view's.
 
-    .venv/bin/python bench/serve_ratio.py --path / [--concurrency 8 --seconds 10]
+    .venv/bin/python bench/serve_ratio.py --path / [--concurrency 8 --seconds 3 --rounds 7]
 
 Both URLs are measured in one run, on the same server, database and concurrency, after a
-warm-up; each measurement is repeated three times and the median reported. The result is
-a ratio (page ÷ bare view), so it means something on any machine. Set DATABASE_URL to
+warm-up, in rounds: each round measures the page and then the bare view, and gives one
+ratio (page ÷ bare view). The median of the rounds' ratios is reported, so a machine
+whose speed drifts (a shared or virtual one) moves both halves of a round together
+instead of skewing the result. The ratio means something on any machine. Set DATABASE_URL to
 measure on PostgreSQL (the production engine); unset, it uses the embedded SQLite file.
 """
 
@@ -109,7 +111,8 @@ def main() -> None:
     )
     parser.add_argument("--path", default="/", help="the page to measure")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per URL and round")
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
         "--cookie", default="", help="a Cookie header, for pages that need a session"
@@ -143,7 +146,7 @@ def main() -> None:
         for path in (args.path, "/bench/ok"):  # warm-up
             measure(port, path, args.concurrency, 2.0, cookie)
         runs: dict[str, list[Result]] = {args.path: [], "/bench/ok": []}
-        for _ in range(3):
+        for _ in range(args.rounds):
             for path in runs:
                 runs[path].append(measure(port, path, args.concurrency, args.seconds, cookie))
     finally:
@@ -151,16 +154,19 @@ def main() -> None:
         server.wait(timeout=30)
 
     print(
-        f"concurrency {args.concurrency}, {args.workers} gunicorn workers, {args.seconds:.0f}s x 3, median"
+        f"concurrency {args.concurrency}, {args.workers} gunicorn workers, "
+        f"{args.rounds} rounds of {args.seconds:g}s per URL, medians"
     )
-    medians = {}
     for path, results in runs.items():
         rps = statistics.median(r.rps for r in results)
         p95 = statistics.median(r.p95_ms for r in results)
         errors = sum(r.errors for r in results)
-        medians[path] = rps
         print(f"{path:20} {rps:8.1f} req/s   p95 {p95:7.1f} ms   errors {errors}")
-    print(f"ratio {args.path} / bare view: {medians[args.path] / medians['/bench/ok']:.2f}")
+    ratios = [
+        page.rps / bare.rps for page, bare in zip(runs[args.path], runs["/bench/ok"], strict=True)
+    ]
+    print("ratio per round: " + " ".join(f"{ratio:.2f}" for ratio in ratios))
+    print(f"ratio {args.path} / bare view: {statistics.median(ratios):.2f}")
 
 
 if __name__ == "__main__":
