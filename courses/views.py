@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import profile_required, request_user
+from accounts.links import reverse_once
 from accounts.models import User
 from courses import selectors, services, versions
 from courses.models import Course
@@ -184,17 +185,23 @@ def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> H
         )
     except services.NotEnrolled:
         return _not_started(request, course)
+    # The page's form targets, reversed once per process: it is the page opened most.
+    actions = {
+        name: reverse_once(f"courses:{name}", course_slug=course.slug, lesson_slug=lesson.slug)
+        for name in ("complete", "take_break", "save_place")
+    }
     if opening.must_show_content_note:
         return render(
             request,
             "courses/content_note.html",
-            {"course": course, "module": lesson.module, "lesson": lesson},
+            {"course": course, "module": lesson.module, "lesson": lesson, "actions": actions},
         )
     return render(
         request,
         "courses/lesson.html",
         {
             "course": course,
+            "actions": actions,
             "edition": edition_key(course, outline),
             "module": lesson.module,
             "lesson": lesson,
