@@ -5,8 +5,8 @@ half the throughput of a bare view. Built with the ORM, the course (with the vis
 check), the learner's latest cycle with its place, module entries and the lesson's
 progress, and the lessons completed took three queries whose *compilation* cost about
 six times what the database spent answering them (docs/performance.md). This module
-asks the same questions in one statement that is written out once, so a request pays
-only for the round trip.
+asks the same questions in one statement that is written out once, and on PostgreSQL
+prepared once per connection, so a request pays little more than the round trip.
 
 The statement selects the course by slug, and the rest by joins that find nothing
 before the learner starts, so one row answers every case: no row means there is no
