@@ -1,5 +1,10 @@
 """The embedded default is tuned the way DESIGN.md §3 says."""
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -35,3 +40,26 @@ def test_csp_uses_nonces_and_never_unsafe_inline() -> None:
     for directive in ("script-src", "style-src"):
         assert "'unsafe-inline'" not in policy[directive]
         assert "<CSP_NONCE_SENTINEL>" in policy[directive]
+
+
+def _database_options(**env: str) -> dict[str, object]:
+    """The database OPTIONS the settings module builds from this environment."""
+    script = (
+        "import json, config.settings as s; "
+        "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {}), default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(result.stdout))
+
+
+def test_prepared_statements_are_on_for_postgresql_unless_turned_off() -> None:
+    postgres = "postgres://steadfast@127.0.0.1:5432/steadfast"
+    assert _database_options(DATABASE_URL=postgres)["prepare_threshold"] == 5
+    off = _database_options(DATABASE_URL=postgres, DJANGO_DB_PREPARED_STATEMENTS="false")
+    assert "prepare_threshold" not in off

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from accounts.models import User
@@ -454,3 +454,18 @@ def test_the_whole_state_is_read_in_one_query(
         assert len(state.completed_lessons) == 1
         assert len(state.entered_modules) == 2
         assert len(state.note_seen_modules) == 1
+
+
+def test_on_postgresql_the_statement_is_prepared_once_per_connection(
+    learner: User, lessons: Lessons, in_progress: None
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's; SQLite caches statements itself")
+    for _ in range(3):
+        reading_state(user=learner, course_slug="core", lesson_slug=lessons.c1_second.slug)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%courses_readingplace%"],
+        )
+        assert cursor.fetchone()[0] == 1
