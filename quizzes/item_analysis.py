@@ -44,7 +44,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 
 from quizzes import grading
@@ -175,14 +175,6 @@ def version_label(question: str, version: int) -> str:
     return f"{question}@v{version}"
 
 
-def first_attempts(quiz: Quiz) -> QuerySet[Attempt]:
-    """The attempts item analysis counts: each learner's submitted attempt number 1 of
-    kind standard (the module docstring says why)."""
-    return Attempt.objects.filter(
-        quiz=quiz, kind=Attempt.Kind.STANDARD, number=1, submitted_at__isnull=False
-    )
-
-
 def analyse_quiz(*, quiz: Quiz, chunk_size: int = CHUNK_SIZE) -> ItemAnalysis:
     """Analyse the quiz's first attempts: three queries, one pass over their answers."""
     versions = {
@@ -204,7 +196,7 @@ def analyse_quiz(*, quiz: Quiz, chunk_size: int = CHUNK_SIZE) -> ItemAnalysis:
         # are stale. A reflection's slot holds no text (that is in Reflection), and is
         # skipped unread.
         rows = (
-            Answer.objects.filter(attempt__in=first_attempts(quiz))
+            Answer.objects.filter(attempt__in=Attempt.objects.first_attempts(quiz))
             .order_by("attempt_id")
             .values_list(
                 "attempt_id",
@@ -262,7 +254,7 @@ def _bands(quiz: Quiz) -> tuple[int, tuple[ScoreBand, ...]]:
         if low + BAND_WIDTH < 100:
             condition &= Q(score__lt=Decimal(low + BAND_WIDTH) / 100)
         counts[f"band_{low}"] = Count("pk", filter=condition)
-    found = first_attempts(quiz).aggregate(attempts=Count("pk"), **counts)
+    found = Attempt.objects.first_attempts(quiz).aggregate(attempts=Count("pk"), **counts)
     return found["attempts"], tuple(
         ScoreBand(low=low, high=low + BAND_WIDTH, count=found[f"band_{low}"]) for low in lows
     )

@@ -15,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from quizzes.models.bank import Question, QuestionVersion, Quiz
 
 
+class AttemptQuerySet(models.QuerySet["Attempt"]):
+    def first_attempts(self, quiz: Quiz) -> "AttemptQuerySet":
+        """The attempts item analysis counts: each learner's submitted attempt number 1
+        of kind standard (quizzes/item_analysis.py says why)."""
+        return self.filter(
+            quiz=quiz, kind=Attempt.Kind.STANDARD, number=1, submitted_at__isnull=False
+        )
+
+
 class Attempt(models.Model):
     """One learner's attempt at one quiz: the questions drawn for it (its answers, one
     per slot, in the order shown), its clock, and, once submitted, its score.
@@ -52,6 +61,8 @@ class Attempt(models.Model):
     # weighs the same), and whether it reached the quiz's pass mark.
     score = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["quiz", "user", "number"]

@@ -43,7 +43,6 @@ from django.utils import timezone
 
 from accounts.models import DEMO_EMAIL_DOMAIN, User
 from quizzes import grading
-from quizzes.item_analysis import first_attempts
 from quizzes.models import Answer, Attempt, Question, QuestionVersion, Quiz
 from quizzes.parsing import MULTIPLE, ORDERING, REFLECTION, SCENARIO, SINGLE, body_hash
 
@@ -155,7 +154,11 @@ class Command(BaseCommand):
                 raise CommandError(f'there is no quiz "{quiz}"')
             bench_quiz = found
         items = self._items(bench_quiz, seed=seed)
-        done = first_attempts(bench_quiz).filter(user__email__startswith=EMAIL_PREFIX).count()
+        done = (
+            Attempt.objects.first_attempts(bench_quiz)
+            .filter(user__email__startswith=EMAIL_PREFIX)
+            .count()
+        )
         # Bench data repeats for a seed; nothing here is secret.
         rng = random.Random(f"{seed}:{done}")  # noqa: S311
         start = timezone.now() - timedelta(seconds=attempts)
@@ -167,7 +170,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             for model in (Attempt, Answer):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-        analysed = first_attempts(bench_quiz).count()
+        analysed = Attempt.objects.first_attempts(bench_quiz).count()
         scored = sum(1 for item in items if item.versions[0].max_score > 0)
         self.stdout.write(
             f"{bench_quiz.slug}: {analysed} first attempts, {scored} scored answers each "
