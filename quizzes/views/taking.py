@@ -83,7 +83,11 @@ def answer(request: HttpRequest, quiz_slug: str, slot: int) -> HttpResponse:
         current = slot_of(answers, slot)
         kind = current.question_version.body["type"]
 
-        def refuse(error: str, question: slots.Question | None = None) -> HttpResponse:
+        def this_slot(
+            question: slots.Question | None = None, *, error: str = "", notice: str = ""
+        ) -> HttpResponse:
+            # The take page again at this slot: an answer refused (400, with why), or an
+            # ordering rearranged but not yet answered (with what moved).
             return render_take(
                 request,
                 user=user,
@@ -93,7 +97,8 @@ def answer(request: HttpRequest, quiz_slug: str, slot: int) -> HttpResponse:
                 slot=slot,
                 question=question,
                 error=error,
-                status=400,
+                notice=notice,
+                status=400 if error else 200,
             )
 
         if kind == "ordering":
@@ -111,27 +116,18 @@ def answer(request: HttpRequest, quiz_slug: str, slot: int) -> HttpResponse:
                     "position": item.position,
                     "count": len(order),
                 }
-                return render_take(
-                    request,
-                    user=user,
-                    quiz=quiz,
-                    attempt=attempt,
-                    answers=answers,
-                    slot=slot,
-                    question=question,
-                    notice=notice,
-                )
+                return this_slot(question, notice=notice)
             try:
                 response = forms.ordering_response(shown, request.POST)
             except services.InvalidResponse as error:
-                return refuse(
-                    str(error),
+                return this_slot(
                     slots.ordering_question(
                         attempt,
                         current,
                         order=forms.arranged(shown, request.POST),
                         positions=forms.submitted_positions(shown, request.POST),
                     ),
+                    error=str(error),
                 )
         else:
             response = forms.choice_response(kind, request.POST)
@@ -141,7 +137,7 @@ def answer(request: HttpRequest, quiz_slug: str, slot: int) -> HttpResponse:
             messages.info(request, _("You answered this question already; that answer stands."))
             return redirect(take_url(quiz, slot))
         except services.InvalidResponse as error:
-            return refuse(str(error))
+            return this_slot(error=str(error))
         if quiz.feedback_timing == quiz.FeedbackTiming.AFTER_EACH:
             # The same slot again, now with its feedback.
             return redirect(take_url(quiz, slot))
