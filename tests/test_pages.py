@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings as django_settings
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -294,6 +295,31 @@ def assert_runs_only_its_own_scripts(response: object) -> None:
             assert script.attrs["src"].startswith(django_settings.STATIC_URL), script.attrs
         else:
             assert f"'nonce-{script.attrs.get('nonce')}'" in policy, script.attrs
+
+
+@pytest.mark.parametrize(
+    ("script", "allowed"),
+    [
+        ('<script src="{static}js/reader.js" defer></script>', True),
+        ('<script nonce="abc123">go()</script>', True),
+        ('<script type="application/json">{{}}</script>', True),
+        ("<script>go()</script>", False),
+        ('<script nonce="forged">go()</script>', False),
+        ('<script src="https://cdn.example.org/x.js"></script>', False),
+    ],
+)
+def test_the_script_check_refuses_what_the_csp_would_block(script: str, allowed: bool) -> None:
+    # The page tests above pass vacuously on a page with no scripts; this shows the check
+    # itself has teeth.
+    response = HttpResponse(
+        f"<html><body>{script.format(static=django_settings.STATIC_URL)}</body></html>"
+    )
+    response["Content-Security-Policy"] = "script-src 'self' 'nonce-abc123'"
+    if allowed:
+        assert_runs_only_its_own_scripts(response)
+    else:
+        with pytest.raises(AssertionError):
+            assert_runs_only_its_own_scripts(response)
 
 
 @pytest.mark.parametrize(
